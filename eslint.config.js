@@ -1,0 +1,3 @@
+import config from "@muffler/eslint-config";
+
+export default config;
