@@ -6,3 +6,5 @@ export { SeededRandom } from "./seeded-random.ts";
 export type { OnProgress, ProgressEvent } from "./progress.ts";
 export { runPaths } from "./run-directory.ts";
 export type { RunPaths } from "./run-directory.ts";
+export { parseSafetensors, readSafetensors, SAFETENSORS_DTYPES, SAFETENSORS_ERROR_CODES, serializeSafetensors, writeSafetensors } from "./safetensors.ts";
+export type { SafetensorsDtype, SafetensorsFile, SafetensorsTensor, SafetensorsTensorInput } from "./safetensors.ts";
