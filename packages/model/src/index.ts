@@ -1,1 +1,12 @@
-export {};
+export { MODEL_ERROR_CODES } from "./errors.ts";
+export type { ModelErrorCode } from "./errors.ts";
+export { assertParameterShapes, cloneParameters, initializeParameters } from "./mf-parameters.ts";
+export type { InitializeParametersOptions, MFParameters } from "./mf-parameters.ts";
+export { MF_TENSOR_NAMES, parametersFromTensors, parametersToTensors, readMFParameters, writeMFParameters } from "./mf-weights.ts";
+export type { ParametersFromTensorsOptions } from "./mf-weights.ts";
+export { MFRB } from "./mfrb.ts";
+export type { MFRBOptions } from "./mfrb.ts";
+export { loadRouterBundle, ROUTER_BUNDLE_FILES, saveRouterBundle } from "./router-bundle.ts";
+export type { LoadRouterBundleOptions, RouterBundle } from "./router-bundle.ts";
+export { routerManifestSchema } from "./router-manifest.ts";
+export type { RouterManifest } from "./router-manifest.ts";

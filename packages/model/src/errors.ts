@@ -1,0 +1,19 @@
+/** Error codes of @muffler/model, stable across versions. */
+export const MODEL_ERROR_CODES = {
+  /** A tensor is missing, or its shape disagrees with the others or with the manifest. */
+  badShape: "model/bad-shape",
+  /** A tensor is not F32 (F16/BF16 are accepted and widened). */
+  badDtype: "model/bad-dtype",
+  /** router.json is missing, not JSON, or fails validation. */
+  badManifest: "model/bad-manifest",
+  /** The manifest's embedder dimension differs from the weights' or the caller's embedder. */
+  dimensionMismatch: "model/dimension-mismatch",
+  /** A model name or id that the router does not know. */
+  unknownModel: "model/unknown-model",
+  /** Options out of range (hidden <= 0, no models, ...). */
+  invalidOptions: "model/invalid-options",
+  /** The weights file is missing, truncated or not safetensors. */
+  badWeights: "model/bad-weights",
+} as const;
+
+export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[keyof typeof MODEL_ERROR_CODES];
