@@ -1,0 +1,76 @@
+import { join } from "node:path";
+import { runPaths, writeFileAtomic, writeJsonAtomic } from "@muffler/core";
+import type { ThresholdMetrics } from "./classification-metrics.ts";
+import type { EvaluationResult } from "./evaluate-routing.ts";
+import type { NumericArray } from "./internal/validate.ts";
+
+/** `evaluation/calibration.json`: the thresholds calibrated on a run's test split and their classification figures. */
+export interface CalibrationFile {
+  /** Which prompts the win rates came from: `test` (the run's test split) or a prompts file's name. */
+  split: string;
+  /** Number of prompts. */
+  rows: number;
+  thresholds: ThresholdMetrics[];
+}
+
+/** The path of `evaluation/calibration.json` in a run directory. */
+export function calibrationFilePath(runDirectory: string): string {
+  return join(runPaths(runDirectory).root, "evaluation", "calibration.json");
+}
+
+/** Writes `evaluation/calibration.json` atomically and returns its path. */
+export async function writeCalibrationFile(options: { runDirectory: string; calibration: CalibrationFile }): Promise<string> {
+  const path = calibrationFilePath(options.runDirectory);
+  await writeJsonAtomic(path, options.calibration);
+  return path;
+}
+
+/** The columns of `curve.csv`, in order. */
+export const CURVE_CSV_COLUMNS = [
+  "strongPercent",
+  "threshold",
+  "strongCallPercent",
+  "score",
+  "pgr",
+  "randomScore",
+  "randomPgr",
+  "oracleScore",
+  "oraclePgr",
+] as const;
+
+/** The router's curve beside the random and oracle curves at the same shares of strong calls, as CSV. */
+export function curveToCsv(result: EvaluationResult): string {
+  const lines = [CURVE_CSV_COLUMNS.join(",")];
+  result.curve.forEach((point, index) => {
+    const random = result.random.curve[index];
+    const oracle = result.oracle.curve[index];
+    lines.push(
+      [point.strongPercent, point.threshold, point.strongCallPercent, point.score, point.pgr, random?.score, random?.pgr, oracle?.score, oracle?.pgr]
+        .map((value) => (value === undefined ? "" : String(value)))
+        .join(","),
+    );
+  });
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Writes `evaluation/<directoryName>/{metrics.json, curve.csv, win-rates.json}` atomically and returns the folder.
+ * NaN values (an undefined CPT) are written as `null` in JSON.
+ */
+export async function writeEvaluationFiles(options: {
+  runDirectory: string;
+  result: EvaluationResult;
+  /** One per benchmark prompt, in the benchmark's order. */
+  winRates: NumericArray;
+  /**
+   * The folder name under `evaluation/`.
+   * @default result.benchmark
+   */
+  directoryName?: string;
+}): Promise<string> {
+  const folder = runPaths(options.runDirectory).evaluation(options.directoryName ?? options.result.benchmark);
+  await writeJsonAtomic(join(folder, "metrics.json"), options.result);
+  await writeFileAtomic(join(folder, "curve.csv"), curveToCsv(options.result));
+  await writeFileAtomic(join(folder, "win-rates.json"), `${JSON.stringify(Array.from(options.winRates))}\n`);
+  return folder;
+}
