@@ -1,1 +1,16 @@
-export {};
+export { ROUTER_ERROR_CODES } from "./errors.ts";
+export type { RouterErrorCode } from "./errors.ts";
+export { Router, EMBEDDING_FAILURE_POLICIES } from "./router.ts";
+export type { EmbeddingFailurePolicy, LoadRouterOptions, RouteDecision, RouteOptions, RouterOptions } from "./router.ts";
+export { ROUTE_TURNS, routingText } from "./route-input.ts";
+export type { ChatMessage, RouteInput, RouteTurns, RoutingTextOptions } from "./route-input.ts";
+export { resolveThreshold } from "./resolve-threshold.ts";
+export type { CalibratedThreshold, RouteThreshold } from "./resolve-threshold.ts";
+export { parseRouterModel } from "./parse-router-model.ts";
+export type { ParseRouterModelOptions } from "./parse-router-model.ts";
+export { createServer, MufflerServer } from "./create-server.ts";
+export type { CreateServerOptions, ListenOptions } from "./create-server.ts";
+export { loadServerConfig, serverConfigSchema } from "./server-config.ts";
+export type { LoadServerConfigOptions, ServerConfig, ServerConfigFile, UpstreamConfig } from "./server-config.ts";
+export type { RouterBundleManifest, RouterEmbedder, RouterParameters } from "./internal/contracts.ts";
+export type { CreateEmbedder, LoadBundle } from "./internal/default-loaders.ts";

@@ -1,0 +1,396 @@
+import { timingSafeEqual } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { z } from "zod";
+import { HttpError, toHttpError } from "./internal/openai-error.ts";
+import { MetricsRegistry } from "./internal/metrics-registry.ts";
+import { UpstreamFailure, callUpstream } from "./internal/upstream.ts";
+import { parseRouterModel } from "./parse-router-model.ts";
+import type { RouteThreshold } from "./resolve-threshold.ts";
+import { ROUTE_TURNS } from "./route-input.ts";
+import type { RouteDecision, Router } from "./router.ts";
+import type { UpstreamConfig } from "./server-config.ts";
+
+export interface CreateServerOptions {
+  /** The loaded router. The server closes it on `close()`. */
+  router: Router;
+  /** The strong and weak OpenAI-compatible upstreams; without them `/v1/chat/completions` answers 503. @default undefined */
+  upstreams?: { strong: UpstreamConfig; weak: UpstreamConfig };
+  /** Bearer keys a client must send (`Authorization: Bearer <key>`); empty or absent: no authentication. @default [] */
+  apiKeys?: string[];
+  /** Largest request body in bytes (larger: HTTP 413). @default 1048576 */
+  bodyLimitBytes?: number;
+  /** Upstream timeout in ms: the whole call when not streaming; the wait for headers, then between chunks, when streaming. @default 60000 */
+  upstreamTimeoutMs?: number;
+  /** When the weak upstream is down (no answer, timeout, 5xx, malformed), send the request to the strong one. @default true */
+  fallbackToStrong?: boolean;
+  /** The router's name in model names (`router-<name>-<threshold>`). @default "mf" */
+  routerName?: string;
+  /** How long `close()` waits for in-flight requests before cutting connections. @default 10000 */
+  shutdownTimeoutMs?: number;
+  /** fetch used for upstream calls (tests pass their own). @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Fastify logger: `false`, `true`, or pino options (a `stream` for tests). Requests are logged without headers. @default false */
+  logger?: boolean | { level?: string; stream?: { write(message: string): void } };
+}
+
+export interface ListenOptions {
+  /** The interface to bind. @default "127.0.0.1" */
+  host?: string;
+  /** The port; 0 picks a free one. @default 6060 */
+  port?: number;
+}
+
+const messageSchema = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), z.null()]).optional(),
+});
+
+const chatBodySchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(messageSchema).min(1),
+  stream: z.boolean().optional(),
+});
+
+const routeBodySchema = z
+  .object({
+    model: z.string().min(1).optional(),
+    threshold: z.number().optional(),
+    strongPercent: z.number().optional(),
+    prompt: z.string().optional(),
+    messages: z.array(messageSchema).min(1).optional(),
+    turns: z.enum(ROUTE_TURNS).optional(),
+  })
+  .strict();
+
+type Side = "strong" | "weak";
+
+/**
+ * The OpenAI-compatible routing server: `POST /v1/chat/completions`, `POST /v1/route`, `GET /v1/models`,
+ * `GET /health`, `GET /metrics`. Create it with `createServer`, then `listen()`; `close()` drains in-flight requests.
+ */
+export class MufflerServer {
+  readonly app: FastifyInstance;
+  readonly metrics: MetricsRegistry;
+  readonly #options: CreateServerOptions;
+  readonly #redact: (text: string) => string;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: CreateServerOptions) {
+    this.#options = options;
+    this.metrics = new MetricsRegistry();
+    const secrets = [...(options.apiKeys ?? []), options.upstreams?.strong.apiKey, options.upstreams?.weak.apiKey].filter(
+      (secret): secret is string => typeof secret === "string" && secret.length >= 4,
+    );
+    this.#redact = (text) => secrets.reduce((result, secret) => result.split(secret).join("[redacted]"), text);
+    this.app = Fastify({
+      bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+      logger: options.logger ?? false,
+      return503OnClosing: true,
+      forceCloseConnections: "idle",
+      disableRequestLogging: false,
+    });
+    this.#registerRoutes();
+  }
+
+  /** Starts listening; resolves with the base URL (`http://127.0.0.1:<port>`). Binds 127.0.0.1 unless told otherwise. */
+  async listen(options: ListenOptions = {}): Promise<string> {
+    const host = options.host ?? "127.0.0.1";
+    await this.app.listen({ host, port: options.port ?? 6060 });
+    const address = this.app.server.address();
+    const port = typeof address === "object" && address !== null ? address.port : options.port;
+    return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  }
+
+  /**
+   * Stops accepting requests, lets in-flight ones (streams included) finish for up to `shutdownTimeoutMs`, then cuts
+   * what is left, and closes the router.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const timeout = setTimeout(() => this.app.server.closeAllConnections(), this.#options.shutdownTimeoutMs ?? 10_000);
+      try {
+        await this.app.close();
+      } finally {
+        clearTimeout(timeout);
+        await this.#options.router.close();
+      }
+    })();
+    return this.#closing;
+  }
+
+  #registerRoutes(): void {
+    const { app, metrics } = this;
+    const router = this.#options.router;
+    const countRequest = metrics.counter("muffler_http_requests_total", "HTTP requests by route and status code.");
+    const observeRequest = metrics.histogram("muffler_http_request_duration_seconds", "HTTP request latency by route (to the last byte).");
+    const countRouted = metrics.counter("muffler_routed_total", "Routing decisions by chosen model.");
+    const observeRouting = metrics.histogram("muffler_routing_duration_seconds", "Time to reach a routing decision (embedding included).");
+    const countUpstream = metrics.counter("muffler_upstream_requests_total", "Upstream calls by upstream and outcome.");
+    const countUpstreamError = metrics.counter("muffler_upstream_errors_total", "Upstream failures by upstream and reason.");
+    const observeUpstream = metrics.histogram("muffler_upstream_duration_seconds", "Upstream latency to the response headers, by upstream.");
+    const countFallback = metrics.counter("muffler_fallbacks_total", "Requests sent to the strong upstream because the weak one failed.");
+    const countFailSafe = metrics.counter("muffler_fail_safe_total", "Fail-safe decisions (strong model) because the embedder failed.");
+    let inFlight = 0;
+    metrics.gauge("muffler_in_flight_requests", "Requests being served.", () => [{ labels: {}, value: inFlight }]);
+    metrics.gauge("muffler_routed_share", "Share of routing decisions per model since start.", () => {
+      const series = metrics.counterSeries("muffler_routed_total");
+      const total = [...series.values()].reduce((sum, value) => sum + value, 0);
+      return [router.strongModel, router.weakModel].map((model) => ({
+        labels: { model },
+        value: total === 0 ? 0 : metrics.counterValue("muffler_routed_total", { model }) / total,
+      }));
+    });
+    for (const model of [router.strongModel, router.weakModel]) countRouted({ model }, 0);
+
+    const apiKeys = (this.#options.apiKeys ?? []).map((key) => Buffer.from(key));
+    app.addHook("onRequest", async (request) => {
+      inFlight++;
+      if (apiKeys.length === 0 || request.url === "/health") return;
+      const header = request.headers.authorization ?? "";
+      const presented = Buffer.from(header.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "");
+      const accepted = apiKeys.some((key) => key.length === presented.length && timingSafeEqual(key, presented));
+      if (!accepted) {
+        throw new HttpError(401, "Missing or invalid API key: send Authorization: Bearer <key>.", { code: "invalid_api_key" });
+      }
+    });
+    app.addHook("onResponse", async (request, reply) => {
+      inFlight--;
+      const route = request.routeOptions.url ?? "unmatched";
+      countRequest({ route, status: String(reply.statusCode) });
+      observeRequest({ route }, reply.elapsedTime / 1000);
+    });
+
+    app.setErrorHandler((error, request, reply) => {
+      const httpError = toHttpError(error, this.#redact);
+      if (httpError.statusCode >= 500) request.log.error({ code: httpError.body.error.code }, this.#redact(String((error as Error).message)));
+      void reply.code(httpError.statusCode).send(httpError.body);
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const error = new HttpError(404, `No route ${request.method} ${request.url.slice(0, 200)}.`, { code: "not_found" });
+      void reply.code(404).send(error.body);
+    });
+
+    const decide = async (input: Parameters<Router["route"]>[0], threshold: RouteThreshold & { turns?: (typeof ROUTE_TURNS)[number] }): Promise<RouteDecision> => {
+      const started = performance.now();
+      const decision = await router.route(input, threshold);
+      observeRouting({}, (performance.now() - started) / 1000);
+      countRouted({ model: decision.model });
+      if (decision.failSafe !== undefined) countFailSafe({ reason: decision.failSafe });
+      return decision;
+    };
+
+    app.get("/health", async () => ({
+      status: "ok",
+      router: { strongModel: router.strongModel, weakModel: router.weakModel, embedder: router.embedderId },
+      upstreams: this.#options.upstreams === undefined ? null : { strong: this.#upstreamModel("strong"), weak: this.#upstreamModel("weak") },
+    }));
+
+    app.get("/metrics", async (_request, reply) => {
+      void reply.type("text/plain; version=0.0.4; charset=utf-8");
+      return metrics.render();
+    });
+
+    app.get("/v1/models", async () => {
+      const name = this.#options.routerName ?? "mf";
+      const percents = [...new Set(router.calibratedThresholds.map((point) => point.strongPercent))].sort((a, b) => a - b);
+      return {
+        object: "list",
+        data: percents.map((percent) => ({ id: `router-${name}-strong-${percent}`, object: "model", created: 0, owned_by: "muffler" })),
+      };
+    });
+
+    app.post("/v1/route", async (request) => {
+      const body = parseBody(routeBodySchema, request.body);
+      if ((body.prompt === undefined) === (body.messages === undefined)) {
+        throw new HttpError(400, "Send exactly one of prompt and messages.", { param: "prompt", code: "invalid_request" });
+      }
+      const choices = [body.model, body.threshold, body.strongPercent].filter((value) => value !== undefined).length;
+      if (choices !== 1) throw new HttpError(400, "Send exactly one of model, threshold and strongPercent.", { param: "model", code: "invalid_request" });
+      const threshold: RouteThreshold =
+        body.model !== undefined
+          ? parseRouterModel(body.model, { routerName: this.#options.routerName })
+          : body.threshold !== undefined
+            ? { threshold: body.threshold }
+            : { strongPercent: body.strongPercent! };
+      const decision = await decide(body.prompt ?? body.messages!, { ...threshold, ...(body.turns !== undefined && { turns: body.turns }) });
+      return decision;
+    });
+
+    app.post("/v1/chat/completions", async (request, reply) => {
+      const body = parseBody(chatBodySchema, request.body);
+      const threshold = parseRouterModel(body.model, { routerName: this.#options.routerName });
+      const upstreams = this.#options.upstreams;
+      if (upstreams === undefined) {
+        throw new HttpError(503, "This server has no upstreams configured; only POST /v1/route is available.", { code: "upstreams_not_configured" });
+      }
+      const decision = await decide(body.messages, threshold);
+      let side: Side = decision.model === router.strongModel ? "strong" : "weak";
+      const stream = body.stream === true;
+      const clientGone = new AbortController();
+      reply.raw.on("close", () => {
+        if (!reply.raw.writableFinished) clientGone.abort();
+      });
+      const attempt = async (chosen: Side) => {
+        const upstream = upstreams[chosen];
+        const started = performance.now();
+        try {
+          const result = await callUpstream({
+            upstream,
+            body: { ...body, model: this.#upstreamModel(chosen) },
+            stream,
+            timeoutMs: this.#options.upstreamTimeoutMs ?? 60_000,
+            fetch: this.#options.fetch ?? globalThis.fetch,
+            signal: clientGone.signal,
+          });
+          observeUpstream({ upstream: chosen }, (performance.now() - started) / 1000);
+          return result;
+        } catch (error) {
+          const reason = error instanceof UpstreamFailure ? error.reason : "connection";
+          countUpstreamError({ upstream: chosen, reason });
+          countUpstream({ upstream: chosen, outcome: "error" });
+          request.log.warn({ upstream: chosen, reason }, this.#redact(String((error as Error).message)));
+          throw error;
+        }
+      };
+      let result;
+      let fellBack = false;
+      try {
+        result = await attempt(side);
+      } catch (error) {
+        const retriable = error instanceof UpstreamFailure && error.retriable;
+        if (side === "weak" && retriable && (this.#options.fallbackToStrong ?? true) && !clientGone.signal.aborted) {
+          countFallback();
+          fellBack = true;
+          side = "strong";
+          try {
+            result = await attempt("strong");
+          } catch (secondError) {
+            throw this.#upstreamHttpError(secondError);
+          }
+        } else {
+          throw this.#upstreamHttpError(error);
+        }
+      }
+      countUpstream({ upstream: side, outcome: "ok" });
+      const headers: Record<string, string> = {
+        "x-muffler-model": side === "strong" ? router.strongModel : router.weakModel,
+        "x-muffler-win-rate": decision.winRate === null ? "none" : decision.winRate.toFixed(6),
+        "x-muffler-threshold": String(decision.threshold),
+        "x-muffler-upstream": side,
+      };
+      if (fellBack) headers["x-muffler-fallback"] = "weak-to-strong";
+      if (decision.failSafe !== undefined) headers["x-muffler-fail-safe"] = decision.failSafe;
+      if (result.kind === "json") {
+        void reply.code(result.status).headers(headers);
+        return result.body;
+      }
+      await this.#pipeStream(request, reply, result, headers, side, countUpstreamError);
+      return reply;
+    });
+  }
+
+  async #pipeStream(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    result: Extract<Awaited<ReturnType<typeof callUpstream>>, { kind: "stream" }>,
+    headers: Record<string, string>,
+    side: Side,
+    countUpstreamError: (labels: Record<string, string>) => void,
+  ): Promise<void> {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", ...headers });
+    const reader = result.body.getReader();
+    const idleMs = this.#options.upstreamTimeoutMs ?? 60_000;
+    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
+    const armIdle = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        timedOut = true;
+        result.controller.abort();
+      }, idleMs);
+    };
+    const decoder = new TextDecoder();
+    let tail = "";
+    let sawDone = false;
+    let failure: string | undefined;
+    try {
+      armIdle();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        armIdle();
+        const text = decoder.decode(value, { stream: true });
+        tail = (tail + text).slice(-64);
+        if (tail.includes("data: [DONE]")) sawDone = true;
+        if (!raw.write(value)) await new Promise<void>((resolve) => raw.once("drain", resolve).once("close", resolve));
+        if (raw.destroyed) break;
+      }
+      if (!sawDone && !raw.destroyed) failure = "The upstream ended the stream before its [DONE] event.";
+    } catch {
+      failure = timedOut ? `The upstream stream stalled for more than ${idleMs} ms.` : "The upstream stream was cut mid-way.";
+    } finally {
+      clearTimeout(idleTimer);
+    }
+    if (raw.destroyed) {
+      result.controller.abort();
+      return;
+    }
+    if (failure !== undefined) {
+      countUpstreamError({ upstream: side, reason: timedOut ? "timeout" : "stream-cut" });
+      request.log.warn({ upstream: side }, failure);
+      const event = { error: { message: failure, type: "upstream_error", param: null, code: timedOut ? "upstream_timeout" : "upstream_stream_interrupted" } };
+      raw.write(`data: ${JSON.stringify(event)}\n\n`);
+    }
+    raw.end();
+  }
+
+  #upstreamModel(side: Side): string {
+    const router = this.#options.router;
+    return this.#options.upstreams?.[side].model ?? (side === "strong" ? router.strongModel : router.weakModel);
+  }
+
+  #upstreamHttpError(error: unknown): HttpError {
+    if (!(error instanceof UpstreamFailure)) return toHttpError(error, this.#redact);
+    const redact = this.#redact;
+    switch (error.reason) {
+      case "timeout":
+        return new HttpError(504, redact(error.message), { type: "upstream_error", code: "upstream_timeout" });
+      case "connection":
+        return new HttpError(502, redact(error.message), { type: "upstream_error", code: "upstream_unavailable" });
+      case "malformed":
+        return new HttpError(502, redact(error.message), { type: "upstream_error", code: "upstream_malformed_response" });
+      case "status": {
+        const status = error.status ?? 502;
+        const upstreamMessage = error.upstreamError?.message !== undefined ? `: ${redact(error.upstreamError.message).slice(0, 1000)}` : "";
+        if (status >= 400 && status < 500) {
+          return new HttpError(status, `The upstream rejected the request${upstreamMessage}`, {
+            type: error.upstreamError?.type ?? "invalid_request_error",
+            code: error.upstreamError?.code ?? "upstream_rejected",
+          });
+        }
+        return new HttpError(502, `The upstream failed with HTTP ${status}${upstreamMessage}`, { type: "upstream_error", code: "upstream_error" });
+      }
+    }
+  }
+}
+
+/** Creates the routing server (not yet listening). See `MufflerServer`. */
+export function createServer(options: CreateServerOptions): MufflerServer {
+  return new MufflerServer(options);
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new HttpError(400, "The request body must be a JSON object.", { code: "invalid_request" });
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = issue.path.join(".");
+    throw new HttpError(400, `${param.length > 0 ? `${param}: ` : ""}${issue.message}`, { param: param || null, code: "invalid_request" });
+  }
+  return parsed.data;
+}
+

@@ -1,0 +1,208 @@
+import { MufflerError } from "@muffler/core";
+import { ROUTER_ERROR_CODES } from "./errors.ts";
+import type { RouterBundleManifest, RouterEmbedder, RouterParameters } from "./internal/contracts.ts";
+import { type CreateEmbedder, type LoadBundle, defaultCreateEmbedder, defaultLoadBundle } from "./internal/default-loaders.ts";
+import { MicroBatcher } from "./internal/micro-batcher.ts";
+import { WinRateScorer } from "./internal/win-rate-scorer.ts";
+import { type CalibratedThreshold, type RouteThreshold, resolveThreshold } from "./resolve-threshold.ts";
+import { type RouteInput, type RouteTurns, routingText } from "./route-input.ts";
+
+/** What to do when the embedder fails. */
+export const EMBEDDING_FAILURE_POLICIES = ["strong", "throw"] as const;
+/** `strong`: answer with the strong model (the fail-safe: quality over cost); `throw`: reject with `router/embedding-failed`. */
+export type EmbeddingFailurePolicy = (typeof EMBEDDING_FAILURE_POLICIES)[number];
+
+export interface RouterOptions {
+  /** The MF parameters (from `loadRouterBundle` or `initializeParameters`). */
+  parameters: RouterParameters;
+  /** The bundle's manifest: strong and weak model names, embedder, calibrated thresholds. */
+  manifest: RouterBundleManifest;
+  /** The prompt embedder; its dimension must match the parameters'. */
+  embedder: RouterEmbedder;
+  /** Which turns of a conversation count. @default "last-user" */
+  turns?: RouteTurns;
+  /** Largest embedding batch that concurrent `route()` calls share. @default 64 */
+  maxBatchSize?: number;
+  /** Longest wait, in milliseconds, for other requests to join a batch. @default 2 */
+  maxWaitMs?: number;
+  /** Longest text, in characters, the router embeds; longer input is rejected (`router/prompt-too-long`). @default 32000 */
+  maxPromptChars?: number;
+  /** What to do when the embedder fails. @default "strong" */
+  onEmbeddingFailure?: EmbeddingFailurePolicy;
+  /** Called when the embedder fails and the fail-safe answers (for logs and metrics). @default undefined */
+  onFailSafe?: (error: unknown) => void;
+}
+
+export interface LoadRouterOptions extends Omit<RouterOptions, "parameters" | "manifest" | "embedder"> {
+  /** The router bundle directory (`runs/<name>/router`, holding router.json and router.safetensors). */
+  directory: string;
+  /** An embedder to use instead of creating the one the manifest names. @default createEmbedder(manifest.embedder.name) */
+  embedder?: RouterEmbedder;
+  /** Replaces `loadRouterBundle` from @muffler/model (tests). @default loadRouterBundle */
+  loadBundle?: LoadBundle;
+  /** Replaces `createEmbedder` from @muffler/embeddings (tests). @default createEmbedder */
+  createEmbedder?: CreateEmbedder;
+}
+
+/** One routing decision. */
+export interface RouteDecision {
+  /** The model to call: the manifest's strong or weak model name. */
+  model: string;
+  /** P(strong beats weak | prompt); `null` when the embedder failed and the fail-safe chose the strong model. */
+  winRate: number | null;
+  /** The win-rate threshold applied (strong when `winRate >= threshold`). */
+  threshold: number;
+  /** Set when the decision is the fail-safe one (the embedder failed). */
+  failSafe?: "embedding-failed";
+}
+
+export type RouteOptions = RouteThreshold & {
+  /** Which turns count, overriding the router's setting. @default the router's `turns` */
+  turns?: RouteTurns;
+};
+
+/**
+ * A loaded MF router: embeds a prompt and compares the strong model's win rate with a threshold.
+ * Concurrent `route()` calls share embedding batches (micro-batching with a bounded wait).
+ */
+export class Router {
+  readonly strongModel: string;
+  readonly weakModel: string;
+  readonly embedderId: string;
+  readonly calibratedThresholds: readonly CalibratedThreshold[];
+  readonly #embedder: RouterEmbedder;
+  readonly #scorer: WinRateScorer;
+  readonly #batcher: MicroBatcher<string, number>;
+  readonly #turns: RouteTurns;
+  readonly #maxPromptChars: number;
+  readonly #onEmbeddingFailure: EmbeddingFailurePolicy;
+  readonly #onFailSafe: ((error: unknown) => void) | undefined;
+  #closed = false;
+
+  /** Loads the bundle in `directory` and creates (or takes) its embedder. */
+  static async load(options: LoadRouterOptions): Promise<Router> {
+    const { directory, embedder, loadBundle = defaultLoadBundle, createEmbedder = defaultCreateEmbedder, ...rest } = options;
+    const { parameters, manifest } = await loadBundle(directory);
+    const chosen = embedder ?? (await createEmbedder(manifest.embedder.name));
+    return new Router({ ...rest, parameters, manifest, embedder: chosen });
+  }
+
+  constructor(options: RouterOptions) {
+    const { parameters, manifest, embedder } = options;
+    const strongId = manifest.models.indexOf(manifest.strongModel);
+    const weakId = manifest.models.indexOf(manifest.weakModel);
+    if (strongId < 0 || weakId < 0 || strongId === weakId) {
+      throw new MufflerError(
+        `The manifest's strongModel "${manifest.strongModel}" and weakModel "${manifest.weakModel}" must be two different names from its models list.`,
+        { code: ROUTER_ERROR_CODES.badBundle, field: "strongModel", hint: "Train the router with --strong-model and --weak-model set." },
+      );
+    }
+    if (parameters.P.length !== parameters.models.length * parameters.hidden || parameters.W.length !== parameters.hidden * parameters.dimension || parameters.c.length !== parameters.hidden) {
+      throw new MufflerError("The router parameters' tensor sizes do not match their models, hidden and dimension.", { code: ROUTER_ERROR_CODES.badBundle });
+    }
+    if (parameters.models.length !== manifest.models.length || parameters.models.some((name, index) => name !== manifest.models[index])) {
+      throw new MufflerError("The router parameters and the manifest list different models.", { code: ROUTER_ERROR_CODES.badBundle, field: "models" });
+    }
+    if (embedder.dimension !== parameters.dimension) {
+      throw new MufflerError(
+        `The embedder "${embedder.id}" gives ${embedder.dimension}-d vectors but the router was trained on ${parameters.dimension}-d ones (embedder "${manifest.embedder.id}").`,
+        { code: ROUTER_ERROR_CODES.badBundle, field: "embedder", hint: `Use the embedder the router was trained with: ${manifest.embedder.name}.` },
+      );
+    }
+    this.strongModel = manifest.strongModel;
+    this.weakModel = manifest.weakModel;
+    this.embedderId = embedder.id;
+    this.calibratedThresholds = manifest.thresholds ?? [];
+    this.#embedder = embedder;
+    this.#scorer = new WinRateScorer(parameters, strongId, weakId);
+    this.#turns = options.turns ?? "last-user";
+    this.#maxPromptChars = options.maxPromptChars ?? 32_000;
+    this.#onEmbeddingFailure = options.onEmbeddingFailure ?? "strong";
+    this.#onFailSafe = options.onFailSafe;
+    this.#batcher = new MicroBatcher<string, number>({
+      maxBatchSize: options.maxBatchSize ?? 64,
+      maxWaitMs: options.maxWaitMs ?? 2,
+      run: async (texts) => {
+        const vectors = await this.#embedder.embed(texts, { batchSize: texts.length });
+        return vectors.map((vector) => this.#scorer.winRate(vector));
+      },
+    });
+  }
+
+  /** The win-rate threshold `choice` stands for (see `resolveThreshold`). */
+  threshold(choice: RouteThreshold): number {
+    return resolveThreshold(choice, this.calibratedThresholds);
+  }
+
+  /** The text `route()` embeds for `input` (validated: not empty, not longer than `maxPromptChars`). */
+  textOf(input: RouteInput, turns?: RouteTurns): string {
+    const text = routingText(input, { turns: turns ?? this.#turns });
+    if (text.length > this.#maxPromptChars) {
+      throw new MufflerError(`The text to route on has ${text.length} characters; the limit is ${this.#maxPromptChars}.`, {
+        code: ROUTER_ERROR_CODES.promptTooLong,
+        ...(typeof input === "string" ? {} : { field: "messages" }),
+        hint: "Shorten the prompt or raise maxPromptChars.",
+      });
+    }
+    return text;
+  }
+
+  /** P(strong beats weak) for one input (shares an embedding batch with concurrent calls). */
+  async winRate(input: RouteInput, options: { turns?: RouteTurns } = {}): Promise<number> {
+    this.#assertOpen();
+    return this.#batcher.submit(this.textOf(input, options.turns));
+  }
+
+  /** Routes one input: the strong model when its win rate reaches the threshold, else the weak one. */
+  async route(input: RouteInput, options: RouteOptions): Promise<RouteDecision> {
+    const threshold = this.threshold(options);
+    const text = this.textOf(input, options.turns);
+    this.#assertOpen();
+    let winRate: number;
+    try {
+      winRate = await this.#batcher.submit(text);
+    } catch (error) {
+      return this.#failSafe(error, threshold);
+    }
+    return this.#decide(winRate, threshold);
+  }
+
+  /** Routes many inputs with one embedding call per batch of `maxBatchSize`. */
+  async routeBatch(inputs: readonly RouteInput[], options: RouteOptions): Promise<RouteDecision[]> {
+    const threshold = this.threshold(options);
+    const texts = inputs.map((input) => this.textOf(input, options.turns));
+    this.#assertOpen();
+    let winRates: number[];
+    try {
+      const vectors = await this.#embedder.embed(texts);
+      winRates = vectors.map((vector) => this.#scorer.winRate(vector));
+    } catch (error) {
+      const decision = this.#failSafe(error, threshold);
+      return texts.map(() => ({ ...decision }));
+    }
+    return winRates.map((winRate) => this.#decide(winRate, threshold));
+  }
+
+  /** Stops routing and releases the embedder. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#embedder.dispose?.();
+  }
+
+  #decide(winRate: number, threshold: number): RouteDecision {
+    return { model: winRate >= threshold ? this.strongModel : this.weakModel, winRate, threshold };
+  }
+
+  #failSafe(error: unknown, threshold: number): RouteDecision {
+    if (this.#onEmbeddingFailure === "throw") {
+      throw new MufflerError("The embedder failed, so the prompt could not be routed.", { code: ROUTER_ERROR_CODES.embeddingFailed, kind: "internal", cause: error });
+    }
+    this.#onFailSafe?.(error);
+    return { model: this.strongModel, winRate: null, threshold, failSafe: "embedding-failed" };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new MufflerError("This router was closed.", { code: ROUTER_ERROR_CODES.closed, kind: "internal" });
+  }
+}
