@@ -1,1 +1,13 @@
-export {};
+export type { EmbedOptions, Embedder } from "./embedder.ts";
+export { DEFAULT_BATCH_SIZE } from "./embedder.ts";
+export { EMBEDDINGS_ERRORS } from "./errors.ts";
+export type { EmbeddingsErrorCode } from "./errors.ts";
+export { createEmbedder, EMBEDDER_NAMES } from "./create-embedder.ts";
+export type { CreateEmbedderOptions, EmbedderName } from "./create-embedder.ts";
+export { createLexicalEmbedder } from "./lexical-embedder.ts";
+export type { LexicalEmbedderOptions } from "./lexical-embedder.ts";
+export { createUseLiteEmbedder, USE_LITE_DIMENSION } from "./use-lite-embedder.ts";
+export type { UseLiteEmbedderOptions } from "./use-lite-embedder.ts";
+export { createSentenceTransformerEmbedder, meanPool, SENTENCE_TRANSFORMER_FILES } from "./sentence-transformer-embedder.ts";
+export type { SentenceTransformerEmbedderOptions } from "./sentence-transformer-embedder.ts";
+export { cosine } from "./internal/l2-normalize.ts";

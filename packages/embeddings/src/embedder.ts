@@ -1,0 +1,36 @@
+import type { OnProgress } from "@muffler/core";
+
+/** Options of one `Embedder.embed` call. */
+export interface EmbedOptions {
+  /**
+   * The most texts per model call. Embedders that sort by length (use-lite, st) may make smaller batches of long
+   * texts so that a batch stays within a token budget.
+   * @default 64
+   */
+  batchSize?: number;
+  /** Cancels the work between batches; the promise then rejects with `embeddings/aborted`. */
+  signal?: AbortSignal;
+  /** Called after each batch with `{ stage: "embed", done, total, unit: "texts" }`. */
+  onProgress?: OnProgress;
+}
+
+/**
+ * Turns texts into L2-normalized vectors. `id` names the model, its version and every option that changes the
+ * vectors, so two embedders with the same `id` give the same vectors (it keys the cache and the router manifest).
+ */
+export interface Embedder {
+  /** Model, version and vector-changing options, e.g. `use-lite@1;max-tokens=1024`. */
+  readonly id: string;
+  /** The length of every vector. */
+  readonly dimension: number;
+  /**
+   * Embeds `texts` in order: one L2-normalized row of `dimension` floats per text.
+   * Throws `embeddings/not-a-string` or `embeddings/empty-text` (naming the index) before any work is done.
+   */
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /** Frees model memory (tensors, inference sessions). The embedder must not be used afterwards. */
+  dispose?(): Promise<void>;
+}
+
+/** The default batch size of `embed`. */
+export const DEFAULT_BATCH_SIZE = 64;

@@ -1,0 +1,29 @@
+/**
+ * The stable error codes of `@muffler/embeddings`. A code never changes meaning; messages may be reworded.
+ */
+export const EMBEDDINGS_ERRORS = {
+  /** The embedder name is not `use-lite`, `lexical` or `st:<model>`. */
+  unknownEmbedder: "embeddings/unknown-embedder",
+  /** An embedder option is out of range (dimension, batch size, n-gram sizes). */
+  badOption: "embeddings/bad-option",
+  /** A text to embed is not a string. */
+  notAString: "embeddings/not-a-string",
+  /** A text to embed is empty or holds only whitespace. */
+  emptyText: "embeddings/empty-text",
+  /** A local model folder lacks a file the embedder needs. */
+  missingModelFile: "embeddings/missing-model-file",
+  /** A model could not be loaded (bad files, no network for a model that is not cached, a runtime failure). */
+  modelLoadFailed: "embeddings/model-load-failed",
+  /** The model returned something other than one finite vector per text. */
+  badModelOutput: "embeddings/bad-model-output",
+  /** The embedding cache folder holds something that is not a cache, or cannot be written. */
+  badCache: "embeddings/bad-cache",
+  /** The run directory has no embeddings for the split, or they do not match the prepared prompts. */
+  missingRunEmbeddings: "embeddings/missing-run-embeddings",
+  /** A run's embeddings file is damaged (size, checksum, manifest). */
+  corruptRunEmbeddings: "embeddings/corrupt-run-embeddings",
+  /** The work was cancelled through its AbortSignal. */
+  aborted: "embeddings/aborted",
+} as const;
+
+export type EmbeddingsErrorCode = (typeof EMBEDDINGS_ERRORS)[keyof typeof EMBEDDINGS_ERRORS];

