@@ -21,7 +21,7 @@ export interface CreateEmbedderOptions {
   /** Options of `lexical`. */
   lexical?: LexicalEmbedderOptions;
   /** Options of `st:<model>`. */
-  sentenceTransformer?: SentenceTransformerEmbedderOptions;
+  sentenceTransformer?: Omit<SentenceTransformerEmbedderOptions, "model">;
 }
 
 /**
