@@ -1,0 +1,65 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from "@duckdb/node-api";
+
+/** A single-use in-memory DuckDB database and connection. Close it when done. */
+export class DuckDbSession {
+  readonly #instance: DuckDBInstance;
+  readonly #connection: DuckDBConnection;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.#instance = instance;
+    this.#connection = connection;
+  }
+
+  /** Opens an in-memory database. `threads` defaults to DuckDB's own choice (one per core). */
+  static async open(options: { threads?: number } = {}): Promise<DuckDbSession> {
+    const settings: Record<string, string> = {};
+    if (options.threads !== undefined) settings["threads"] = String(options.threads);
+    const instance = await DuckDBInstance.create(":memory:", settings);
+    const connection = await instance.connect();
+    return new DuckDbSession(instance, connection);
+  }
+
+  /** Runs statements, discarding results. */
+  async run(sql: string): Promise<void> {
+    await this.#connection.run(sql);
+  }
+
+  /** Runs a query and reads every row. */
+  async read(sql: string): Promise<DuckDBResultReader> {
+    return this.#connection.runAndReadAll(sql);
+  }
+
+  /** Runs a query and returns its rows as JSON-compatible objects (bigints become strings, see `readNumber`). */
+  async rows(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await this.#connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  }
+
+  /** The first column of the first row as a number (0 when there is no row or the value is null). */
+  async number(sql: string): Promise<number> {
+    const reader = await this.#connection.runAndReadAll(sql);
+    if (reader.currentRowCount === 0) return 0;
+    const value = reader.value(0, 0);
+    if (value === null || value === undefined) return 0;
+    return Number(value);
+  }
+
+  get connection(): DuckDBConnection {
+    return this.#connection;
+  }
+
+  close(): void {
+    this.#connection.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+/** A SQL string literal: `'it''s'`. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A SQL identifier: `"model_a"`. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

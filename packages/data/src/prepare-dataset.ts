@@ -1,0 +1,381 @@
+import { MufflerError, type OnProgress, runPaths, sha256, writeJsonAtomic } from "@muffler/core";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Battle } from "./battle.ts";
+import type { DatasetManifest, PreparationCounts } from "./dataset-manifest.ts";
+import { DATA_ERROR_CODES } from "./errors.ts";
+import type { Benchmark } from "./benchmark.ts";
+import { goldBattlesFromBenchmark } from "./gold-battles.ts";
+import { type HubOptions, isHubId, resolveHubInput } from "./hub-input.ts";
+import { appendBattles, appendPrompts } from "./internal/append-rows.ts";
+import { DuckDbSession, sqlString } from "./internal/duckdb-session.ts";
+import { hashFiles } from "./internal/input-hash.ts";
+import { loadTable, type ColumnInfo } from "./internal/load-table.ts";
+import { normalizeBattles } from "./internal/normalize-battles.ts";
+import type { PromptTurns } from "./prompt-turns.ts";
+import { replaceDirectory } from "./internal/replace-directory.ts";
+import { resolveLocalInput, type ResolvedInput } from "./internal/resolve-local-input.ts";
+import { loadBenchmark } from "./load-benchmark.ts";
+import { DEFAULT_TIE_POLICY, TIE_POLICIES, type TiePolicy } from "./tie-policy.ts";
+
+/** Options of {@link prepareDataset}. Give exactly one of `input`, `benchmark` or `battles`. */
+export interface PrepareDatasetOptions {
+  /** Battles: a local file or folder (csv, tsv, jsonl, json, parquet) or a Hugging Face dataset id `hf:owner/name`. */
+  input?: string;
+  /** Gold battles from a benchmark (a path as {@link loadBenchmark} takes, or a loaded one) instead of `input`. */
+  benchmark?: string | Benchmark;
+  /** Battles held in memory instead of `input`. */
+  battles?: readonly Battle[];
+  /** The run directory; the dataset goes to `<runDirectory>/dataset/`. */
+  runDirectory: string;
+  /** Keep only battles between this model and `weakModel`, oriented strong first. @default undefined (keep every model; a benchmark's strong model for gold battles) */
+  strongModel?: string;
+  /** @default undefined (keep every model; a benchmark's weak model for gold battles) */
+  weakModel?: string;
+  /** Renames model names before anything else, e.g. `{ "mixtral-8x7b-instruct-v0.1": "mistralai/Mixtral-8x7B-Instruct-v0.1" }`. @default {} */
+  modelAliases?: Record<string, string>;
+  /** What a tie becomes. @default "drop" (as RouteLLM) */
+  tiePolicy?: TiePolicy;
+  /** Share of rows in the train split, in (0, 1). @default 0.95 */
+  splitRatio?: number;
+  /** Shuffle (seeded) before splitting; `false` splits in file order like the seed. @default true */
+  shuffle?: boolean;
+  /** Split each label separately so both splits keep the label ratios. @default false */
+  stratify?: boolean;
+  /** Seed of the shuffle and of the balancing. @default 0 */
+  seed?: number;
+  /** RMOTE balancing of the TRAIN split (the test split is never balanced). @default false */
+  balance?: boolean;
+  /** Muffler column name -> the file's column name, e.g. `{ prompt: "question" }`. @default {} */
+  columnMap?: Record<string, string>;
+  /** Which turns of a multi-turn (JSON list) prompt to keep: the first, or all joined by a blank line. @default "first" */
+  promptTurns?: PromptTurns;
+  /** Drop exact duplicate battles (same models, prompt and outcome), keeping the first. @default true */
+  dedupe?: boolean;
+  /** Benchmarks (paths as {@link loadBenchmark} takes) whose prompts are dropped from the battles (exact match after whitespace normalization). @default [] */
+  excludeBenchmarks?: string[];
+  /** Hugging Face hub settings for `hf:` inputs. */
+  hub?: HubOptions;
+  /** Progress events, one per step. */
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/** What {@link prepareDataset} made. */
+export interface PrepareDatasetResult {
+  manifest: DatasetManifest;
+  /** Rows and columns of the input as read. */
+  inputShape: { rows: number; columns: number };
+  /** Where the files are. */
+  paths: ReturnType<typeof runPaths>["dataset"];
+}
+
+const STEPS = ["read", "validate", "filter", "split", "encode", "balance", "write"] as const;
+
+/**
+ * Turns battles (a file, a hub dataset, a benchmark's gold battles) into train/test splits in a run directory:
+ * `dataset/raw/{train,test}.parquet` (oriented battles), `dataset/encoded/{train,test}.parquet` (model ids, prompt
+ * index, label; the train split balanced when asked) and `dataset/manifest.json`, all replaced at once.
+ *
+ * @throws MufflerError with a `data/*` code (see `DATA_ERROR_CODES`) naming the file, row and column.
+ */
+export async function prepareDataset(options: PrepareDatasetOptions): Promise<PrepareDatasetResult> {
+  const tiePolicy = options.tiePolicy ?? DEFAULT_TIE_POLICY;
+  const splitRatio = options.splitRatio ?? 0.95;
+  const shuffle = options.shuffle ?? true;
+  const stratify = options.stratify ?? false;
+  const seed = options.seed ?? 0;
+  const balance = options.balance ?? false;
+  const dedupe = options.dedupe ?? true;
+  const promptTurns = options.promptTurns ?? "first";
+  const sources = [options.input, options.benchmark, options.battles].filter((value) => value !== undefined).length;
+  const option = (field: string, message: string): never => {
+    throw new MufflerError(message, { code: DATA_ERROR_CODES.badOption, field });
+  };
+  if (sources !== 1) option("input", "give exactly one of input, benchmark or battles.");
+  if (!(splitRatio > 0 && splitRatio < 1)) option("splitRatio", `the split ratio must be between 0 and 1 (exclusive), got ${splitRatio}.`);
+  if (!TIE_POLICIES.includes(tiePolicy)) option("tiePolicy", `unknown tie policy "${String(tiePolicy)}"; use one of ${TIE_POLICIES.join(", ")}.`);
+  if (!Number.isInteger(seed) || seed < 0) option("seed", `the seed must be a non-negative integer, got ${seed}.`);
+
+  const progress = (step: (typeof STEPS)[number], detail?: Record<string, string | number>) =>
+    options.onProgress?.({ stage: "prepare", done: STEPS.indexOf(step), total: STEPS.length, unit: "steps", detail: { step, ...detail } });
+  const checkAborted = () => options.signal?.throwIfAborted();
+
+  // Gold battles: the benchmark names the pair.
+  let benchmark: Benchmark | undefined;
+  if (options.benchmark !== undefined) {
+    benchmark = typeof options.benchmark === "string" ? await loadBenchmark({ path: options.benchmark }) : options.benchmark;
+  }
+  const strongModel = options.strongModel ?? benchmark?.strongModel;
+  const weakModel = options.weakModel ?? benchmark?.weakModel;
+  if ((strongModel === undefined) !== (weakModel === undefined)) option(strongModel === undefined ? "strongModel" : "weakModel", "give both the strong and the weak model, or neither.");
+  if (strongModel !== undefined && strongModel === weakModel) option("weakModel", `the strong and the weak model are the same ("${strongModel}").`);
+  if (tiePolicy !== "drop" && strongModel === undefined) option("tiePolicy", `the tie policy "${tiePolicy}" needs a strong and a weak model; give both, or use "drop".`);
+
+  const session = await DuckDbSession.open();
+  const abort = () => session.connection.interrupt();
+  options.signal?.addEventListener("abort", abort);
+  try {
+    progress("read");
+    let columns: ColumnInfo[];
+    let displayPath: string;
+    let inputHash: string;
+    let inputDescription: string;
+    if (options.input !== undefined) {
+      const resolved: ResolvedInput = isHubId(options.input) ? await resolveHubInput(options.input, options.hub ?? {}) : await resolveLocalInput(options.input);
+      displayPath = resolved.displayPath;
+      inputDescription = options.input;
+      const hashing = hashFiles(resolved.paths);
+      hashing.catch(() => undefined);
+      columns = await loadTable(session, { paths: resolved.paths, displayPath, format: resolved.format, table: "source" });
+      inputHash = await hashing;
+    } else {
+      const battles = options.battles ?? goldBattlesFromBenchmark({ benchmark: benchmark! });
+      displayPath = benchmark ? `gold battles of ${benchmark.name}` : "battles";
+      inputDescription = benchmark ? `benchmark:${typeof options.benchmark === "string" ? options.benchmark : benchmark.name}` : "battles";
+      await appendBattles(session, "source", battles);
+      inputHash = sha256(JSON.stringify(battles));
+      columns = ["model_a", "model_b", "prompt", "winner_model_a", "winner_model_b", "winner_tie"].map((name) => ({ name, type: name.startsWith("winner") ? "INTEGER" : "VARCHAR" }));
+      if (battles.length === 0) throw new MufflerError("there are no battles.", { code: DATA_ERROR_CODES.emptyFile, file: displayPath });
+    }
+    checkAborted();
+
+    progress("validate");
+    await normalizeBattles(session, { sourceTable: "source", columns, displayPath, columnMap: options.columnMap, promptTurns, modelAliases: options.modelAliases });
+    const inputRows = await session.number("SELECT count(*) FROM battles");
+    await session.run("DROP TABLE source");
+    checkAborted();
+
+    progress("filter");
+    const counts: PreparationCounts = { input: inputRows, otherModels: 0, tiesDropped: 0, tiesResolved: 0, duplicates: 0, contaminated: 0, kept: 0 };
+    let oriented = "SELECT source_row, model_a, model_b, prompt, wa, wb, wt FROM battles";
+    if (strongModel !== undefined && weakModel !== undefined) {
+      const strong = sqlString(strongModel);
+      const weak = sqlString(weakModel);
+      const presence = (await session.rows(`SELECT count(*) FILTER (WHERE model_a = ${strong} OR model_b = ${strong}) AS strong, count(*) FILTER (WHERE model_a = ${weak} OR model_b = ${weak}) AS weak FROM battles`))[0]!;
+      const missing = [...(Number(presence["strong"]) === 0 ? [["strong", strongModel]] : []), ...(Number(presence["weak"]) === 0 ? [["weak", weakModel]] : [])];
+      if (missing.length > 0) {
+        const known = (await session.rows("SELECT name FROM (SELECT model_a AS name FROM battles UNION SELECT model_b FROM battles) ORDER BY name LIMIT 20")).map((row) => String(row["name"]));
+        throw new MufflerError(`${missing.map(([role, name]) => `the ${role} model "${name}"`).join(" and ")} ${missing.length > 1 ? "do" : "does"} not occur in the data (models found: ${known.join(", ")}${known.length === 20 ? ", ..." : ""}).`, {
+          code: DATA_ERROR_CODES.modelNotFound,
+          file: displayPath,
+          column: "model_a",
+          hint: "Spell the model as the data does, or map names with modelAliases.",
+        });
+      }
+      oriented = `SELECT source_row,
+          ${strong} AS model_a, ${weak} AS model_b, prompt,
+          CASE WHEN model_a = ${strong} THEN wa ELSE wb END AS wa,
+          CASE WHEN model_a = ${strong} THEN wb ELSE wa END AS wb,
+          wt
+        FROM battles WHERE (model_a = ${strong} AND model_b = ${weak}) OR (model_a = ${weak} AND model_b = ${strong})`;
+    }
+    const tieLabel = tiePolicy === "weak-wins" ? "'model_b'" : tiePolicy === "strong-wins" ? "'model_a'" : "NULL";
+    await session.run(`CREATE OR REPLACE TABLE labelled AS SELECT source_row, model_a, model_b, prompt, wa, wb, wt,
+        (wt = 1 OR (wa = 1 AND wb = 1)) AS is_tie,
+        CASE WHEN wt = 1 OR (wa = 1 AND wb = 1) THEN ${tieLabel} WHEN wa = 1 THEN 'model_a' ELSE 'model_b' END AS label
+      FROM (${oriented})`);
+    await session.run("DROP TABLE battles");
+    const tieCounts = (await session.rows("SELECT count(*) AS rows, count(*) FILTER (WHERE is_tie) AS ties FROM labelled"))[0]!;
+    counts.otherModels = inputRows - Number(tieCounts["rows"]);
+    if (tiePolicy === "drop") counts.tiesDropped = Number(tieCounts["ties"]);
+    else counts.tiesResolved = Number(tieCounts["ties"]);
+
+    const decisive = Number(tieCounts["rows"]) - (tiePolicy === "drop" ? counts.tiesDropped : 0);
+    let keptSql = "SELECT * FROM labelled WHERE label IS NOT NULL";
+    if (dedupe) {
+      keptSql = `SELECT * FROM (${keptSql}) QUALIFY row_number() OVER (PARTITION BY model_a, model_b, prompt, label ORDER BY source_row) = 1`;
+    }
+    await session.run(`CREATE OR REPLACE TABLE kept AS SELECT * EXCLUDE (is_tie) FROM (${keptSql})`);
+    await session.run("DROP TABLE labelled");
+    const afterDedupe = await session.number("SELECT count(*) FROM kept");
+    counts.duplicates = decisive - afterDedupe;
+    const excluded = options.excludeBenchmarks ?? [];
+    if (excluded.length > 0) {
+      const prompts: string[] = [];
+      for (const path of excluded) prompts.push(...(await loadBenchmark({ path, contamination: false })).prompts);
+      await appendPrompts(session, "excluded_raw", prompts);
+      await session.run(`CREATE OR REPLACE TABLE excluded AS SELECT DISTINCT ${normalizedPrompt("prompt")} AS prompt FROM excluded_raw`);
+      await session.run(`DELETE FROM kept WHERE ${normalizedPrompt("prompt")} IN (SELECT prompt FROM excluded)`);
+    }
+    const kept = await session.number("SELECT count(*) FROM kept");
+    counts.contaminated = afterDedupe - kept;
+    counts.kept = kept;
+    if (kept < 2) {
+      throw new MufflerError(`only ${kept} battle${kept === 1 ? "" : "s"} left after filtering (pair, ties, duplicates, contamination); need at least 2 to make both splits.`, {
+        code: DATA_ERROR_CODES.tooFewRows,
+        file: displayPath,
+        hint: "Check the strong and weak model names and the tie policy.",
+      });
+    }
+    checkAborted();
+
+    progress("split");
+    await split(session, { kept, splitRatio, shuffle, stratify, seed, displayPath });
+    await session.run("DROP TABLE kept");
+    checkAborted();
+
+    progress("encode");
+    const names = (await session.rows("SELECT DISTINCT name FROM (SELECT model_a AS name FROM splits UNION ALL SELECT model_b FROM splits)")).map((row) => String(row["name"]));
+    const models = names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    await session.run(`CREATE OR REPLACE TABLE model_ids AS SELECT * FROM (VALUES ${models.map((name, id) => `(${sqlString(name)}, ${id})`).join(", ")}) AS m(name, id)`);
+    await session.run(`CREATE OR REPLACE TABLE encoded AS SELECT s.split, s.prompt_index,
+        CAST(a.id AS INTEGER) AS model_a_id, CAST(b.id AS INTEGER) AS model_b_id, s.label,
+        CAST(CASE WHEN s.label = 'model_a' THEN a.id ELSE b.id END AS INTEGER) AS winner_id,
+        CAST(CASE WHEN s.label = 'model_a' THEN b.id ELSE a.id END AS INTEGER) AS loser_id
+      FROM splits s JOIN model_ids a ON a.name = s.model_a JOIN model_ids b ON b.name = s.model_b`);
+    const labelRows = await session.rows("SELECT split, label, count(*) AS n FROM encoded GROUP BY ALL");
+    const rows = { train: 0, test: 0 };
+    const labelCounts: Record<"train" | "test", Record<string, number>> = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } };
+    for (const row of labelRows) {
+      const which = String(row["split"]) as "train" | "test";
+      rows[which] += Number(row["n"]);
+      labelCounts[which][String(row["label"])] = Number(row["n"]);
+    }
+    const ratios = (countsBySplit: Record<string, number>, total: number) =>
+      Object.fromEntries(Object.entries(countsBySplit).map(([label, n]) => [label, total === 0 ? 0 : n / total]));
+    checkAborted();
+
+    progress("balance");
+    let trainBalanced: number | undefined;
+    let balancedLabelRatios: Record<string, number> | undefined;
+    let trainEncodedSql = "SELECT prompt_index, model_a_id, model_b_id, label, winner_id, loser_id FROM encoded WHERE split = 'train' ORDER BY prompt_index";
+    if (balance) {
+      const minority = Math.min(labelCounts.train["model_a"] ?? 0, labelCounts.train["model_b"] ?? 0);
+      if (minority === 0) {
+        throw new MufflerError("balancing needs both labels in the train split, but one label never occurs.", {
+          code: DATA_ERROR_CODES.tooFewRows,
+          file: displayPath,
+          field: "balance",
+          hint: "Prepare without balancing, or with another tie policy.",
+        });
+      }
+      await rmote(session, { total: rows.train, minority, seed, labelCounts: labelCounts.train });
+      trainBalanced = await session.number("SELECT count(*) FROM balanced");
+      const balancedRows = await session.rows("SELECT label, count(*) AS n FROM balanced GROUP BY ALL");
+      balancedLabelRatios = ratios(Object.fromEntries(balancedRows.map((row) => [String(row["label"]), Number(row["n"])])), trainBalanced);
+      trainEncodedSql = "SELECT prompt_index, model_a_id, model_b_id, label, winner_id, loser_id FROM balanced ORDER BY position";
+    }
+    checkAborted();
+
+    progress("write");
+    const paths = runPaths(options.runDirectory).dataset;
+    const manifest: DatasetManifest = {
+      format: "muffler-dataset",
+      version: 1,
+      models,
+      ...(strongModel !== undefined && { strongModel }),
+      ...(weakModel !== undefined && { weakModel }),
+      rows: { ...rows, ...(trainBalanced !== undefined && { trainBalanced }) },
+      labelRatios: { train: ratios(labelCounts.train, rows.train), test: ratios(labelCounts.test, rows.test) },
+      ...(balancedLabelRatios !== undefined && { balancedLabelRatios }),
+      inputHash,
+      options: {
+        input: inputDescription,
+        strongModel: strongModel ?? null,
+        weakModel: weakModel ?? null,
+        modelAliases: options.modelAliases ?? {},
+        tiePolicy,
+        splitRatio,
+        shuffle,
+        stratify,
+        seed,
+        balance,
+        columnMap: options.columnMap ?? {},
+        promptTurns,
+        dedupe,
+        excludeBenchmarks: excluded,
+        ...(options.hub?.revision !== undefined && { revision: options.hub.revision }),
+      },
+      counts,
+      createdAt: new Date().toISOString(),
+    };
+    const rawColumns = "prompt_index, source_row, model_a, model_b, prompt, CAST(wa AS TINYINT) AS winner_model_a, CAST(wb AS TINYINT) AS winner_model_b, CAST(wt AS TINYINT) AS winner_tie, label";
+    await replaceDirectory(paths.root, async (temporary) => {
+      await mkdir(join(temporary, "raw"), { recursive: true });
+      await mkdir(join(temporary, "encoded"), { recursive: true });
+      const copy = (sql: string, file: string) => session.run(`COPY (${sql}) TO ${sqlString(join(temporary, file))} (FORMAT parquet)`);
+      await copy(`SELECT ${rawColumns} FROM splits WHERE split = 'train' ORDER BY prompt_index`, "raw/train.parquet");
+      await copy(`SELECT ${rawColumns} FROM splits WHERE split = 'test' ORDER BY prompt_index`, "raw/test.parquet");
+      await copy(trainEncodedSql, "encoded/train.parquet");
+      await copy("SELECT prompt_index, model_a_id, model_b_id, label, winner_id, loser_id FROM encoded WHERE split = 'test' ORDER BY prompt_index", "encoded/test.parquet");
+      await writeJsonAtomic(join(temporary, "manifest.json"), manifest);
+    });
+    options.onProgress?.({ stage: "prepare", done: STEPS.length, total: STEPS.length, unit: "steps", detail: { step: "done" } });
+    return { manifest, inputShape: { rows: inputRows, columns: columns.length }, paths };
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw error;
+  } finally {
+    options.signal?.removeEventListener("abort", abort);
+    session.close();
+  }
+}
+
+/** A prompt with runs of whitespace collapsed to one space and the ends trimmed (for contamination matching). */
+function normalizedPrompt(column: string): string {
+  return `trim(regexp_replace(${column}, '\\s+', ' ', 'g'))`;
+}
+
+/**
+ * Creates `splits`: every kept row with `split` ('train'/'test') and `prompt_index` (its position in its split).
+ * The shuffle orders rows by DuckDB's `hash(source_row, seed)`, deterministic for a DuckDB version and a seed. Sizes follow
+ * scikit-learn's train_test_split: the test split gets ceil((1 - ratio) * n) rows (per label when stratified).
+ */
+async function split(
+  session: DuckDbSession,
+  options: { kept: number; splitRatio: number; shuffle: boolean; stratify: boolean; seed: number; displayPath: string },
+): Promise<void> {
+  const { splitRatio, seed } = options;
+  const testSize = (n: number) => Math.ceil(Number(((1 - splitRatio) * n).toFixed(9)));
+  const order = options.shuffle ? `hash(source_row, ${seed}), source_row` : "source_row";
+  let trainCondition: string;
+  if (options.stratify) {
+    const perLabel = await session.rows("SELECT label, count(*) AS n FROM kept GROUP BY ALL");
+    const cases = perLabel.map((row) => `WHEN ${sqlString(String(row["label"]))} THEN ${Number(row["n"]) - testSize(Number(row["n"]))}`).join(" ");
+    trainCondition = `(row_number() OVER (PARTITION BY label ORDER BY ${order}) - 1) < (CASE label ${cases} END)`;
+  } else {
+    trainCondition = `(row_number() OVER (ORDER BY ${order}) - 1) < ${options.kept - testSize(options.kept)}`;
+  }
+  await session.run(`CREATE OR REPLACE TABLE splits_unordered AS SELECT *, CASE WHEN ${trainCondition} THEN 'train' ELSE 'test' END AS split FROM kept`);
+  await session.run(`CREATE OR REPLACE TABLE splits AS SELECT *, CAST(row_number() OVER (PARTITION BY split ORDER BY ${order}) - 1 AS INTEGER) AS prompt_index FROM splits_unordered`);
+  await session.run("DROP TABLE splits_unordered");
+  const sizes = (await session.rows("SELECT count(*) FILTER (WHERE split = 'train') AS train, count(*) FILTER (WHERE split = 'test') AS test FROM splits"))[0]!;
+  if (Number(sizes["train"]) === 0 || Number(sizes["test"]) === 0) {
+    throw new MufflerError(`the split ratio ${splitRatio} leaves the ${Number(sizes["train"]) === 0 ? "train" : "test"} split empty (${options.kept} battles).`, {
+      code: DATA_ERROR_CODES.tooFewRows,
+      file: options.displayPath,
+      field: "splitRatio",
+      hint: "Use more battles or a split ratio nearer 0.5.",
+    });
+  }
+}
+
+/**
+ * RMOTE (randomized minority oversampling) of the train split, as the seed describes it: sample the majority label
+ * down to the minority's size (without replacement), then draw rows with replacement from that balanced set until
+ * the split has its original size, and shuffle. Seeded through DuckDB's `hash`. Creates `balanced` with `position`.
+ */
+async function rmote(session: DuckDbSession, options: { total: number; minority: number; seed: number; labelCounts: Record<string, number> }): Promise<void> {
+  const { total, minority, seed } = options;
+  const minorityLabel = (options.labelCounts["model_a"] ?? 0) <= (options.labelCounts["model_b"] ?? 0) ? "model_a" : "model_b";
+  const columns = "prompt_index, model_a_id, model_b_id, label, winner_id, loser_id";
+  await session.run(`CREATE OR REPLACE TABLE balanced_base AS
+    SELECT ${columns}, row_number() OVER (ORDER BY hash(prompt_index, ${seed}, 11), prompt_index) - 1 AS base_index FROM (
+      SELECT ${columns} FROM encoded WHERE split = 'train' AND label = '${minorityLabel}'
+      UNION ALL
+      SELECT ${columns} FROM (
+        SELECT ${columns}, row_number() OVER (ORDER BY hash(prompt_index, ${seed}, 7), prompt_index) AS r
+        FROM encoded WHERE split = 'train' AND label <> '${minorityLabel}'
+      ) WHERE r <= ${minority}
+    )`);
+  const base = 2 * minority;
+  const extra = Math.max(total - base, 0);
+  await session.run(`CREATE OR REPLACE TABLE balanced AS
+    SELECT ${columns}, row_number() OVER (ORDER BY hash(part, k, ${seed}, 13), part, k) - 1 AS position FROM (
+      SELECT ${columns}, 0 AS part, base_index AS k FROM balanced_base
+      UNION ALL
+      SELECT b.${columns.split(", ").join(", b.")}, 1 AS part, r.range AS k
+      FROM range(${extra}) r JOIN balanced_base b ON b.base_index = CAST(hash(r.range, ${seed}, 17) % ${base} AS BIGINT)
+    )`);
+}
