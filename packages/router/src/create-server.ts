@@ -74,6 +74,7 @@ export class MufflerServer {
   readonly #options: CreateServerOptions;
   readonly #redact: (text: string) => string;
   #closing: Promise<void> | undefined;
+  #draining = false;
 
   constructor(options: CreateServerOptions) {
     this.#options = options;
@@ -89,6 +90,8 @@ export class MufflerServer {
       forceCloseConnections: "idle",
       disableRequestLogging: false,
     });
+    // Only JSON bodies: drop fastify's text/plain parser so other types answer 415.
+    this.app.removeContentTypeParser("text/plain");
     this.#registerRoutes();
   }
 
@@ -107,6 +110,7 @@ export class MufflerServer {
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#draining = true;
       const timeout = setTimeout(() => this.app.server.closeAllConnections(), this.#options.shutdownTimeoutMs ?? 10_000);
       try {
         await this.app.close();
@@ -153,8 +157,13 @@ export class MufflerServer {
         throw new HttpError(401, "Missing or invalid API key: send Authorization: Bearer <key>.", { code: "invalid_api_key" });
       }
     });
+    app.addHook("onSend", async (_request, reply) => {
+      // While draining, ask keep-alive clients to reconnect elsewhere so that their sockets close after this response.
+      if (this.#draining) void reply.header("connection", "close");
+    });
     app.addHook("onResponse", async (request, reply) => {
       inFlight--;
+      if (this.#draining) this.app.server.closeIdleConnections();
       const route = request.routeOptions.url ?? "unmatched";
       countRequest({ route, status: String(reply.statusCode) });
       observeRequest({ route }, reply.elapsedTime / 1000);
@@ -299,7 +308,12 @@ export class MufflerServer {
   ): Promise<void> {
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", ...headers });
+    raw.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: this.#draining ? "close" : "keep-alive",
+      ...headers,
+    });
     const reader = result.body.getReader();
     const idleMs = this.#options.upstreamTimeoutMs ?? 60_000;
     let idleTimer: ReturnType<typeof setTimeout> | undefined;

@@ -1,3 +1,4 @@
+import { loadRouterBundle } from "@muffler/model";
 import type { RouterBundleManifest, RouterEmbedder, RouterParameters } from "./contracts.ts";
 
 /** Loads a router bundle directory (docs/interfaces.md `loadRouterBundle`). */
@@ -6,13 +7,11 @@ export type LoadBundle = (directory: string) => Promise<{ parameters: RouterPara
 export type CreateEmbedder = (name: string) => Promise<RouterEmbedder>;
 
 /** `loadRouterBundle` from @muffler/model. */
-export const defaultLoadBundle: LoadBundle = async (directory) => {
-  const model = (await import("@muffler/model")) as unknown as { loadRouterBundle: LoadBundle };
-  return model.loadRouterBundle(directory);
-};
+export const defaultLoadBundle: LoadBundle = (directory) => loadRouterBundle(directory);
 
-/** `createEmbedder` from @muffler/embeddings. */
+/** `createEmbedder` from @muffler/embeddings (imported on first use, so that routing with an injected embedder never loads it). */
 export const defaultCreateEmbedder: CreateEmbedder = async (name) => {
-  const embeddings = (await import("@muffler/embeddings")) as unknown as { createEmbedder: CreateEmbedder };
+  const embeddings = (await import("@muffler/embeddings")) as unknown as { createEmbedder?: CreateEmbedder };
+  if (embeddings.createEmbedder === undefined) throw new Error("@muffler/embeddings does not export createEmbedder yet.");
   return embeddings.createEmbedder(name);
 };
