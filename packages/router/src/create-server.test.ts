@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeEmbedder, STRONG, WEAK, fixtureRouter } from "./__fixtures__/fake-router.ts";
+import type { FakeEmbedder} from "./__fixtures__/fake-router.ts";
+import { STRONG, WEAK, fixtureRouter } from "./__fixtures__/fake-router.ts";
 import { type FakeUpstream, closedPort, startFakeUpstream } from "./__fixtures__/fake-upstream.ts";
 import { type CreateServerOptions, type MufflerServer, createServer } from "./create-server.ts";
 
