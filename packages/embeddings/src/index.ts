@@ -11,3 +11,7 @@ export type { UseLiteEmbedderOptions } from "./use-lite-embedder.ts";
 export { createSentenceTransformerEmbedder, meanPool, SENTENCE_TRANSFORMER_FILES } from "./sentence-transformer-embedder.ts";
 export type { SentenceTransformerEmbedderOptions } from "./sentence-transformer-embedder.ts";
 export { cosine } from "./internal/l2-normalize.ts";
+export { EmbeddingCache } from "./embedding-cache.ts";
+export type { EmbeddingCacheOptions, EmbeddingCacheStats } from "./embedding-cache.ts";
+export { withEmbeddingCache } from "./cached-embedder.ts";
+export type { CachedEmbedderOptions } from "./cached-embedder.ts";
