@@ -1,1 +1,7 @@
-export {};
+export { TRAINING_ERROR_CODES } from "./errors.ts";
+export type { TrainingErrorCode } from "./errors.ts";
+export { train } from "./train.ts";
+export type { TrainInput, TrainResult } from "./train.ts";
+export type { EpochRecord, TrainingHistory } from "./training-history.ts";
+export { TRAINING_ENGINES, trainingOptionsSchema } from "./training-options.ts";
+export type { BattleIndex, ReduceLrOnPlateauOptions, ResolvedTrainingOptions, TrainingEngineName, TrainingOptions } from "./training-options.ts";
