@@ -15,3 +15,5 @@ export { EmbeddingCache } from "./embedding-cache.ts";
 export type { EmbeddingCacheOptions, EmbeddingCacheStats } from "./embedding-cache.ts";
 export { withEmbeddingCache } from "./cached-embedder.ts";
 export type { CachedEmbedderOptions } from "./cached-embedder.ts";
+export { hashPrompts, readRunEmbeddings, runEmbeddingsPaths, writeRunEmbeddings } from "./run-embeddings.ts";
+export type { EmbeddingSplit, RunEmbeddings, WriteRunEmbeddingsOptions } from "./run-embeddings.ts";
