@@ -1,3 +1,8 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEmbedder } from "@muffler/embeddings";
+import { MFRB, initializeParameters, saveRouterBundle } from "@muffler/model";
 import { describe, expect, it } from "vitest";
 import { EASY_WIN_RATE, FakeEmbedder, HARD_WIN_RATE, STRONG, WEAK, fixtureManifest, fixtureParameters, fixtureRouter } from "./__fixtures__/fake-router.ts";
 import { Router } from "./router.ts";
@@ -116,5 +121,45 @@ describe("Router.route", () => {
     expect((await router.route("hard", { threshold: 0.5 })).model).toBe(STRONG);
     await router.close();
     await expect(router.route("hard", { threshold: 0.5 })).rejects.toMatchObject({ code: "router/closed" });
+  });
+});
+
+describe("Router.load on a bundle saved by @muffler/model", () => {
+  it("loads router.json + router.safetensors, creates the manifest's embedder, and agrees with MFRB", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "muffler-router-"));
+    try {
+      const embedder = await createEmbedder("lexical");
+      const models = ["model-a", "model-b", "model-c"];
+      const parameters = initializeParameters({ models, hidden: 16, dimension: embedder.dimension, seed: 3 });
+      await saveRouterBundle(directory, {
+        parameters,
+        manifest: {
+          format: "muffler-router",
+          version: 1,
+          models,
+          strongModel: "model-c",
+          weakModel: "model-a",
+          hidden: 16,
+          dimension: embedder.dimension,
+          embedder: { id: embedder.id, name: "lexical", dimension: embedder.dimension },
+        },
+      });
+      const router = await Router.load({ directory });
+      const prompts = ["What is 2 + 2?", "Prove that there are infinitely many primes.", "Write a haiku about rust."];
+      const reference = new MFRB(parameters);
+      const vectors = await embedder.embed(prompts);
+      for (const [index, prompt] of prompts.entries()) {
+        const expected = reference.winRate(2, 0, vectors[index]!);
+        const decision = await router.route(prompt, { threshold: expected });
+        expect(decision.winRate).toBeCloseTo(expected, 5);
+      }
+      await router.close();
+      // Another embedder than the one the bundle was trained with is refused.
+      await expect(Router.load({ directory, embedder: Object.assign(new FakeEmbedder(), { dimension: embedder.dimension }) })).rejects.toMatchObject({
+        code: "router/bad-bundle",
+      });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

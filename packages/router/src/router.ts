@@ -29,6 +29,8 @@ export interface RouterOptions {
   maxPromptChars?: number;
   /** What to do when the embedder fails. @default "strong" */
   onEmbeddingFailure?: EmbeddingFailurePolicy;
+  /** Accept an embedder whose id differs from the manifest's (same dimension still required). @default false */
+  allowEmbedderMismatch?: boolean;
   /** Called when the embedder fails and the fail-safe answers (for logs and metrics). @default undefined */
   onFailSafe?: (error: unknown) => void;
 }
@@ -108,6 +110,13 @@ export class Router {
         `The embedder "${embedder.id}" gives ${embedder.dimension}-d vectors but the router was trained on ${parameters.dimension}-d ones (embedder "${manifest.embedder.id}").`,
         { code: ROUTER_ERROR_CODES.badBundle, field: "embedder", hint: `Use the embedder the router was trained with: ${manifest.embedder.name}.` },
       );
+    }
+    if (embedder.id !== manifest.embedder.id && options.allowEmbedderMismatch !== true) {
+      throw new MufflerError(`The router was trained on embedder "${manifest.embedder.id}" but was given "${embedder.id}".`, {
+        code: ROUTER_ERROR_CODES.badBundle,
+        field: "embedder",
+        hint: `Create the embedder with the manifest's name (${manifest.embedder.name}) and options, or pass allowEmbedderMismatch: true if you know they embed alike.`,
+      });
     }
     this.strongModel = manifest.strongModel;
     this.weakModel = manifest.weakModel;
