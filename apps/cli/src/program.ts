@@ -1,11 +1,13 @@
 import { Command } from "commander";
 import { EXIT_CODES, reportError } from "./cli-output.ts";
 import { datasetsCommand } from "./commands/datasets.ts";
+import { embedCommand } from "./commands/embed.ts";
 import { prepareCommand } from "./commands/prepare.ts";
 
 /** Every `muffler` subcommand, in the order `--help` lists them (the pipeline's order). */
 const COMMANDS: (() => Command)[] = [
   prepareCommand,
+  embedCommand,
   datasetsCommand,
 ];
 

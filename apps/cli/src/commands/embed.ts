@@ -1,0 +1,143 @@
+import { join } from "node:path";
+import { MufflerError, runPaths } from "@muffler/core";
+import { loadBenchmark, readPreparedBattles } from "@muffler/data";
+import { createEmbedder, EMBEDDER_NAMES, EmbeddingCache, EMBEDDINGS_ERRORS, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
+import type { Embedder, EmbeddingCacheStats } from "@muffler/embeddings";
+import { Command } from "commander";
+import { formatTable, printResult } from "../cli-output.ts";
+import { createProgressBar } from "../progress-bar.ts";
+
+interface EmbedFlags {
+  run?: string;
+  embedder: string;
+  batchSize: string;
+  cache?: string;
+  benchmark?: string;
+  allowDownload?: boolean;
+  json?: boolean;
+}
+
+/** One embedded set of prompts (a split or a benchmark). */
+export interface EmbedPart {
+  /** `train`, `test` or `benchmark:<name>`. */
+  part: string;
+  rows: number;
+  /** Texts computed now (not found in the cache). */
+  embedded: number;
+  /** Texts read from the cache. */
+  cached: number;
+  seconds: number;
+  textsPerSecond: number;
+  /** The embeddings file written (splits only). */
+  file?: string;
+}
+
+/** What `muffler embed` prints with `--json`. */
+export interface EmbedResult {
+  embedder: string;
+  embedderId: string;
+  dimension: number;
+  cacheDirectory: string;
+  parts: EmbedPart[];
+  cache: EmbeddingCacheStats;
+}
+
+/** `muffler embed`: embeds a prepared run's train and test prompts (or a benchmark's prompts) through the cache. */
+export function embedCommand(): Command {
+  return new Command("embed")
+    .description("Embed a prepared run's train and test prompts into <run>/embeddings/ (or a benchmark's prompts into the cache).")
+    .option("--run <dir>", "the run directory prepared by `muffler prepare`")
+    .option("--embedder <name>", `the embedder: ${EMBEDDER_NAMES.join(", ")}`, "use-lite")
+    .option("--batch-size <n>", "texts per model call", "64")
+    .option("--cache <dir>", "the embedding cache folder (default <run>/embeddings/cache); share one between runs to never embed a prompt twice")
+    .option("--benchmark <path>", "embed this benchmark's prompts into the cache (MMLU folder, GSM8K CSV, MT-Bench judgements)")
+    .option("--allow-download", "st:<hf-id>: download the model into the Hugging Face cache when it is not there")
+    .option("--json", "print the result as JSON")
+    .action(async (flags: EmbedFlags) => {
+      const result = await runEmbed(flags);
+      printResult(flags, result, () => summary(result));
+    });
+}
+
+async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
+  const batchSize = Number(flags.batchSize);
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new MufflerError(`--batch-size must be a positive integer, got ${JSON.stringify(flags.batchSize)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "--batch-size" });
+  }
+  if (flags.run === undefined && flags.benchmark === undefined) {
+    throw new MufflerError("give --run <dir> (a prepared run) or --benchmark <path>.", { code: EMBEDDINGS_ERRORS.badOption, field: "--run", hint: "Run `muffler embed --run runs/<name>`." });
+  }
+  const cacheDirectory = flags.cache ?? (flags.run !== undefined ? join(runPaths(flags.run).embeddings, "cache") : undefined);
+  if (cacheDirectory === undefined) {
+    throw new MufflerError("--benchmark without --run needs --cache <dir> to keep the embeddings in.", { code: EMBEDDINGS_ERRORS.badOption, field: "--cache" });
+  }
+  // Read the inputs first, so that a missing run or benchmark fails before the model loads.
+  const inputs: { part: string; prompts: string[]; split?: "train" | "test" }[] = [];
+  if (flags.benchmark !== undefined) {
+    const benchmark = await loadBenchmark({ path: flags.benchmark });
+    inputs.push({ part: `benchmark:${benchmark.name}`, prompts: benchmark.prompts });
+  } else {
+    for (const split of ["train", "test"] as const) inputs.push({ part: split, split, prompts: (await readPreparedBattles(flags.run!, split)).prompts });
+  }
+  const embedder: Embedder = await createEmbedder(flags.embedder, { sentenceTransformer: { allowDownload: flags.allowDownload === true } });
+  const cache = await EmbeddingCache.open({ directory: cacheDirectory, embedderId: embedder.id, dimension: embedder.dimension });
+  const parts: EmbedPart[] = [];
+  let stats: EmbeddingCacheStats;
+  try {
+    const cached = withEmbeddingCache({ embedder, cache });
+    for (const input of inputs) {
+      const before = cache.stats;
+      const bar = createProgressBar({ enabled: !flags.json });
+      const started = performance.now();
+      let vectors: Float32Array[];
+      try {
+        vectors = await cached.embed(input.prompts, {
+          batchSize,
+          onProgress: (event) => bar.onProgress({ ...event, stage: `embed ${input.part}` }),
+        });
+      } finally {
+        bar.finish();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const after = cache.stats;
+      const part: EmbedPart = {
+        part: input.part,
+        rows: input.prompts.length,
+        embedded: after.written - before.written,
+        cached: after.hits - before.hits,
+        seconds: Number(seconds.toFixed(3)),
+        textsPerSecond: Number((input.prompts.length / Math.max(seconds, 1e-9)).toFixed(1)),
+      };
+      if (input.split !== undefined) {
+        const paths = await writeRunEmbeddings({
+          runDirectory: flags.run!,
+          split: input.split,
+          embedderId: embedder.id,
+          embedderName: flags.embedder,
+          dimension: embedder.dimension,
+          vectors,
+          prompts: input.prompts,
+        });
+        part.file = paths.data;
+      }
+      parts.push(part);
+    }
+  } finally {
+    stats = cache.stats;
+    await cache.close().catch(() => undefined);
+    await embedder.dispose?.();
+  }
+  return { embedder: flags.embedder, embedderId: embedder.id, dimension: embedder.dimension, cacheDirectory, parts, cache: stats };
+}
+
+function summary(result: EmbedResult): string {
+  const rejected = result.cache.rejectedFiles + result.cache.rejectedRecords;
+  return [
+    `embedder ${result.embedderId} (${result.dimension}-d), cache ${result.cacheDirectory}`,
+    formatTable(
+      ["part", "rows", "embedded", "cached", "seconds", "texts/s", "file"],
+      result.parts.map((part) => [part.part, part.rows, part.embedded, part.cached, part.seconds, part.textsPerSecond, part.file ?? "(cache only)"]),
+    ),
+    ...(rejected > 0 ? [`cache: ignored ${result.cache.rejectedFiles} foreign or damaged segment file(s) and ${result.cache.rejectedRecords} damaged record(s); their texts were embedded again.`] : []),
+  ].join("\n");
+}
