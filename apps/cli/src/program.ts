@@ -3,11 +3,15 @@ import { EXIT_CODES, reportError } from "./cli-output.ts";
 import { datasetsCommand } from "./commands/datasets.ts";
 import { embedCommand } from "./commands/embed.ts";
 import { prepareCommand } from "./commands/prepare.ts";
+import { routeCommand } from "./commands/route.ts";
+import { serveCommand } from "./commands/serve.ts";
 
 /** Every `muffler` subcommand, in the order `--help` lists them (the pipeline's order). */
 const COMMANDS: (() => Command)[] = [
   prepareCommand,
   embedCommand,
+  routeCommand,
+  serveCommand,
   datasetsCommand,
 ];
 

@@ -1,0 +1,86 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEmbedder } from "@muffler/embeddings";
+import { MFRB, initializeParameters, saveRouterBundle } from "@muffler/model";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runCli } from "../program.ts";
+
+let directory: string;
+let reference: { winRate: (prompt: string) => Promise<number> };
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "muffler-cli-route-"));
+  const embedder = await createEmbedder("lexical");
+  const models = ["strong-model", "weak-model"];
+  const parameters = initializeParameters({ models, hidden: 8, dimension: embedder.dimension, seed: 1 });
+  await saveRouterBundle(join(directory, "router"), {
+    parameters,
+    manifest: {
+      format: "muffler-router",
+      version: 1,
+      models,
+      strongModel: "strong-model",
+      weakModel: "weak-model",
+      hidden: 8,
+      dimension: embedder.dimension,
+      embedder: { id: embedder.id, name: "lexical", dimension: embedder.dimension },
+      thresholds: [
+        { strongPercent: 0, threshold: 1, calibratedOn: "test" },
+        { strongPercent: 100, threshold: 0, calibratedOn: "test" },
+      ],
+    },
+  });
+  const mfrb = new MFRB(parameters);
+  reference = { winRate: async (prompt) => mfrb.winRate(0, 1, (await embedder.embed([prompt]))[0]!) };
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (stdout.push(String(chunk)), true));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+  try {
+    const code = await runCli(["node", "muffler", ...args]);
+    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe("muffler route", () => {
+  it("prints the chosen model and the win rate of a prompt", async () => {
+    const prompt = "Explain the proof of Fermat's last theorem";
+    const winRate = await reference.winRate(prompt);
+    const strong = await cli("route", "--router", join(directory, "router"), "--threshold", String(Math.max(0, winRate - 0.01)), "--json", prompt);
+    expect(strong.code).toBe(0);
+    expect(JSON.parse(strong.stdout)).toMatchObject({ model: "strong-model", winRate: expect.closeTo(winRate, 5), strongModel: "strong-model", weakModel: "weak-model" });
+    const weak = await cli("route", "--router", join(directory, "router"), "--threshold", String(Math.min(1, winRate + 0.01)), prompt);
+    expect(weak.code).toBe(0);
+    expect(weak.stdout).toMatch(/^weak-model\n {2}strong model's win rate \d\.\d{4} < threshold/);
+  });
+
+  it("routes an OpenAI messages file by a calibrated strong percent", async () => {
+    const file = join(directory, "messages.json");
+    await writeFile(file, JSON.stringify([{ role: "user", content: "hello" }]));
+    const result = await cli("route", "--router", join(directory, "router"), "--messages", file, "--strong-percent", "100", "--json");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ model: "strong-model", threshold: 0 });
+  });
+
+  it("exits 1 with the error code on bad input", async () => {
+    const outOfRange = await cli("route", "--router", join(directory, "router"), "--threshold", "2", "hello");
+    expect(outOfRange.code).toBe(1);
+    expect(outOfRange.stderr).toContain("router/invalid-threshold");
+    const missingRouter = await cli("route", "--router", join(directory, "nope"), "hello");
+    expect(missingRouter.code).toBe(1);
+    expect(missingRouter.stderr).toContain("model/bad-manifest");
+    const noPrompt = await cli("route", "--router", join(directory, "router"));
+    expect(noPrompt.code).toBe(1);
+  });
+});
