@@ -71,15 +71,20 @@ async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
   if (cacheDirectory === undefined) {
     throw new MufflerError("--benchmark without --run needs --cache <dir> to keep the embeddings in.", { code: EMBEDDINGS_ERRORS.badOption, field: "--cache" });
   }
-  // Read the inputs first, so that a missing run or benchmark fails before the model loads.
-  const inputs: { part: string; prompts: string[]; split?: "train" | "test" }[] = [];
-  if (flags.benchmark !== undefined) {
-    const benchmark = await loadBenchmark({ path: flags.benchmark });
-    inputs.push({ part: `benchmark:${benchmark.name}`, prompts: benchmark.prompts });
-  } else {
-    for (const split of ["train", "test"] as const) inputs.push({ part: split, split, prompts: (await readPreparedBattles(flags.run!, split)).prompts });
-  }
+  // An unknown embedder name fails before anything is read.
   const embedder: Embedder = await createEmbedder(flags.embedder, { sentenceTransformer: { allowDownload: flags.allowDownload === true } });
+  const inputs: { part: string; prompts: string[]; split?: "train" | "test" }[] = [];
+  try {
+    if (flags.benchmark !== undefined) {
+      const benchmark = await loadBenchmark({ path: flags.benchmark });
+      inputs.push({ part: `benchmark:${benchmark.name}`, prompts: benchmark.prompts });
+    } else {
+      for (const split of ["train", "test"] as const) inputs.push({ part: split, split, prompts: (await readPreparedBattles(flags.run!, split)).prompts });
+    }
+  } catch (error) {
+    await embedder.dispose?.();
+    throw error;
+  }
   const cache = await EmbeddingCache.open({ directory: cacheDirectory, embedderId: embedder.id, dimension: embedder.dimension });
   const parts: EmbedPart[] = [];
   let stats: EmbeddingCacheStats;

@@ -1,0 +1,68 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readPreparedBattles } from "@muffler/data";
+import { createLexicalEmbedder, readRunEmbeddings } from "@muffler/embeddings";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { runCli } from "../program.ts";
+
+/** Runs the CLI in-process and returns its exit code and stdout. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = "";
+  const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    const code = await runCli(["node", "muffler", ...args]);
+    return { code, stdout };
+  } finally {
+    write.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+describe("muffler embed", () => {
+  let folder: string;
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), "muffler-embed-"));
+  });
+  afterEach(async () => rm(folder, { recursive: true, force: true }));
+
+  it("embeds a prepared run's splits once: a second run reads every prompt from the cache", async () => {
+    const rows = ["model_a,model_b,prompt,winner_model_a,winner_model_b,winner_tie"];
+    for (let index = 0; index < 40; index++) rows.push(`gpt-4,mixtral,"Question ${index}: what is ${index} times ${index + 3}?",${index % 3 === 0 ? 1 : 0},${index % 3 === 0 ? 0 : 1},0`);
+    await writeFile(join(folder, "battles.csv"), `${rows.join("\n")}\n`);
+    const run = join(folder, "run");
+    expect((await cli("prepare", "--input", join(folder, "battles.csv"), "--run", run, "--strong", "gpt-4", "--weak", "mixtral", "--json")).code).toBe(0);
+
+    const first = await cli("embed", "--run", run, "--embedder", "lexical", "--json");
+    expect(first.code).toBe(0);
+    const result = JSON.parse(first.stdout) as { embedderId: string; parts: { part: string; rows: number; embedded: number; cached: number }[] };
+    expect(result.parts.map((part) => part.part)).toEqual(["train", "test"]);
+    expect(result.parts.reduce((sum, part) => sum + part.embedded, 0)).toBe(40);
+
+    const second = JSON.parse((await cli("embed", "--run", run, "--embedder", "lexical", "--json")).stdout) as typeof result;
+    expect(second.parts.map((part) => part.embedded)).toEqual([0, 0]);
+    expect(second.parts.reduce((sum, part) => sum + part.cached, 0)).toBe(40);
+
+    const train = await readPreparedBattles(run, "train");
+    const embeddings = await readRunEmbeddings(run, "train");
+    expect(embeddings).toMatchObject({ embedderId: result.embedderId, dimension: 512, rows: train.prompts.length });
+    const [expected] = await createLexicalEmbedder().embed([train.prompts[5]!]);
+    expect(Array.from(embeddings.data.subarray(5 * 512, 6 * 512))).toEqual(Array.from(expected!));
+  });
+
+  it("exits 1 with embeddings/unknown-embedder for an unknown name, and asks for --run or --benchmark", async () => {
+    const run = join(folder, "run");
+    const unknown = await cli("embed", "--benchmark", join(folder, "nothing"), "--cache", join(folder, "cache"), "--embedder", "bert", "--json");
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ error: { code: "embeddings/unknown-embedder" } });
+    const neither = await cli("embed", "--json");
+    expect(neither.code).toBe(1);
+    expect(JSON.parse(neither.stdout)).toMatchObject({ error: { code: "embeddings/bad-option" } });
+    const missing = await cli("embed", "--run", run, "--embedder", "lexical", "--json");
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: "data/missing-dataset" } });
+  });
+});
