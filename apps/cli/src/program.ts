@@ -5,11 +5,13 @@ import { embedCommand } from "./commands/embed.ts";
 import { prepareCommand } from "./commands/prepare.ts";
 import { routeCommand } from "./commands/route.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { trainCommand } from "./commands/train.ts";
 
 /** Every `muffler` subcommand, in the order `--help` lists them (the pipeline's order). */
 const COMMANDS: (() => Command)[] = [
   prepareCommand,
   embedCommand,
+  trainCommand,
   routeCommand,
   serveCommand,
   datasetsCommand,
