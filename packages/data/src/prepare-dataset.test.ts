@@ -131,6 +131,7 @@ describe("prepareDataset on a CSV", () => {
       input,
       runDirectory: run,
       columnMap: { model_a: "left", model_b: "right", prompt: "question", winner_model_a: "a_won", winner_model_b: "b_won" },
+      dedupe: true,
     });
     expect(manifest.models).toEqual(["a", "b", "c"]);
     expect(manifest.counts).toMatchObject({ input: 32, duplicates: 1, kept: 31 });

@@ -50,7 +50,7 @@ export interface PrepareDatasetOptions {
   columnMap?: Record<string, string>;
   /** Which turns of a multi-turn (JSON list) prompt to keep: the first, or all joined by a blank line. @default "first" */
   promptTurns?: PromptTurns;
-  /** Drop exact duplicate battles (same models, prompt and outcome), keeping the first. @default true */
+  /** Drop exact duplicate battles (same models, prompt and outcome), keeping the first. Off by default: RouteLLM and the seed keep repeated judgments as separate observations. @default false */
   dedupe?: boolean;
   /** Benchmarks (paths as {@link loadBenchmark} takes) whose prompts are dropped from the battles (exact match after whitespace normalization). @default [] */
   excludeBenchmarks?: string[];
@@ -86,7 +86,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
   const stratify = options.stratify ?? false;
   const seed = options.seed ?? 0;
   const balance = options.balance ?? false;
-  const dedupe = options.dedupe ?? true;
+  const dedupe = options.dedupe ?? false;
   const promptTurns = options.promptTurns ?? "first";
   const sources = [options.input, options.benchmark, options.battles].filter((value) => value !== undefined).length;
   const option = (field: string, message: string): never => {

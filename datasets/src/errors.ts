@@ -1,0 +1,7 @@
+/** The error codes of `@muffler/datasets`. */
+export const DATASETS_ERROR_CODES = {
+  /** No card has that id. */
+  unknownCard: "datasets/unknown-card",
+  /** An option is out of range (battle count, seed). */
+  badOption: "datasets/bad-option",
+} as const;
