@@ -3,6 +3,7 @@ import { EXIT_CODES, reportError } from "./cli-output.ts";
 import { datasetsCommand } from "./commands/datasets.ts";
 import { embedCommand } from "./commands/embed.ts";
 import { prepareCommand } from "./commands/prepare.ts";
+import { reportCommand } from "./commands/report.ts";
 import { routeCommand } from "./commands/route.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { trainCommand } from "./commands/train.ts";
@@ -14,6 +15,7 @@ const COMMANDS: (() => Command)[] = [
   trainCommand,
   routeCommand,
   serveCommand,
+  reportCommand,
   datasetsCommand,
 ];
 

@@ -39,7 +39,7 @@ export function labelRatioSpec(rows: LabelRatioRow[]): TopLevelSpec {
     data: { values: rows },
     mark: { type: "bar", tooltip: true },
     encoding: {
-      y: { field: "group", type: "nominal", title: null, sort: null, axis: { labelLimit: 260 } },
+      y: { field: "group", type: "nominal", title: "Split", sort: null, axis: { labelLimit: 260 } },
       x: { field: "percent", type: "quantitative", title: "Share of battles (%)", stack: "zero", scale: { domain: [0, 100] } },
       color: { field: "label", type: "nominal", title: "Outcome", scale: { range: ["#2563eb", "#f59e0b", "#9ca3af", "#16a34a"] } },
     },

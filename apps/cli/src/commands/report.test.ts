@@ -1,0 +1,73 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeSampleRun } from "@muffler/report";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { runCli } from "../program.ts";
+
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "muffler-cli-report-"));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Runs `muffler ...args` in-process and returns the exit code and what it printed. */
+async function muffler(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const code = await runCli(["node", "muffler", ...args]);
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+describe("muffler report", () => {
+  it("writes <run>/report/index.html by default and prints its path", async () => {
+    const run = join(root, "demo");
+    await writeSampleRun({ runDirectory: run });
+    const result = await muffler("report", "--run", run);
+    expect(result.code).toBe(0);
+    const path = join(run, "report", "index.html");
+    expect(result.stdout).toContain(path);
+    const html = await readFile(path, "utf8");
+    expect(html).toContain('data-chart="benchmark-score"');
+  });
+
+  it("compares several runs into --out and reports the result as JSON", async () => {
+    const first = join(root, "first");
+    const second = join(root, "second");
+    await writeSampleRun({ runDirectory: first, seed: 1 });
+    await writeSampleRun({ runDirectory: second, seed: 2 });
+    await rm(join(second, "evaluation"), { recursive: true });
+    const out = join(root, "compare.html");
+    const result = await muffler("report", "--run", first, "--run", second, "--out", out, "--json");
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as { outputPath: string; runs: string[]; missingSections: string[] };
+    expect(json.outputPath).toBe(out);
+    expect(json.runs).toEqual(["first", "second"]);
+    expect(json.missingSections).toEqual([]);
+    expect(await readFile(out, "utf8")).toContain('<span class="run-name">second</span>');
+  });
+
+  it("exits 1 naming the file and field of a malformed file, and without --run", async () => {
+    const run = join(root, "broken");
+    await writeSampleRun({ runDirectory: run });
+    await writeFile(join(run, "training", "history.json"), JSON.stringify({ epochs: [], bestEpoch: 0 }));
+    const broken = await muffler("report", "--run", run);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("report/malformed-file");
+    expect(broken.stderr).toContain(join(run, "training", "history.json"));
+    expect(broken.stderr).toContain('field "epochs"');
+
+    const none = await muffler("report");
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("report/no-runs");
+  });
+});
