@@ -63,8 +63,9 @@ export function mapReadError(error: unknown, displayPath: string, format: FileFo
   const message = error instanceof Error ? error.message : String(error);
   const lineMatch = /(?:CSV Error on Line|line):? (\d+)/i.exec(message);
   const line = lineMatch ? Number(lineMatch[1]) : undefined;
-  // A CSV's line 1 is its header; data rows count from 1 after it.
-  const row = line === undefined ? undefined : format === "csv" || format === "tsv" ? Math.max(line - 1, 1) : line;
+  // A CSV's line 1 is its header, so data row = line - 1. DuckDB 1.5's JSON reader names the line after the bad one
+  // (checked: a bad first line is reported as "line 2"), so there too data row = line - 1.
+  const row = line === undefined ? undefined : format === "parquet" ? line : Math.max(line - 1, 1);
   const firstLine = message.split("\n")[0]?.replace(/^[A-Za-z ]*Error: /, "") ?? message;
   if (/unicode|utf-?8/i.test(message)) {
     return new MufflerError("the file is not valid UTF-8 text.", {
