@@ -43,9 +43,13 @@ details.thresholds { margin: 8px 0; }
 details.thresholds summary { cursor: pointer; font-size: 13px; color: #374151; font-weight: 600; }
 .explainer { background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 8px; padding: 10px 14px; font-size: 14px; }
 .explainer p { margin: 0; }
-ul.headlines { padding-left: 18px; margin: 14px 0; }
-ul.headlines li { margin: 4px 0; }
-ul.headlines .bench { display: inline-block; min-width: 64px; font-weight: 650; color: var(--accent); }
+p.pair { margin: 14px 0 8px; font-size: 14px; color: #374151; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0 16px; }
+.card { flex: 0 1 250px; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: var(--panel); }
+.card-title { font-size: 12px; font-weight: 650; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }
+.card-figure { font-size: 30px; font-weight: 700; color: var(--accent); line-height: 1.2; margin: 4px 0 2px; font-variant-numeric: tabular-nums; }
+.card-label { font-size: 13px; color: #374151; }
+.card-detail { font-size: 12px; color: var(--muted); margin-top: 6px; }
 p.not-run { background: #fffbeb; border: 1px solid #fde68a; border-radius: 6px; padding: 8px 12px; font-size: 13px; margin: 8px 0; }
 .run-note { display: flex; align-items: baseline; gap: 10px; }
 .run-note .run-name { font-weight: 600; font-size: 13px; min-width: 80px; }

@@ -7,29 +7,35 @@ import { bestRow } from "./training-section.ts";
 export function summarySection(runs: RunData[]): string {
   const multiple = runs.length > 1;
   const groups = benchmarkGroups(runs);
-  const headlines: string[] = [];
+  const pairs = [...new Set(runs.filter((run) => run.router.status === "ok" || run.dataset.status === "ok").map((run) => JSON.stringify(modelNames(run))))].map(
+    (pair) => JSON.parse(pair) as { strong: string; weak: string },
+  );
+  const onePair = pairs.length === 1 ? pairs[0] : undefined;
+  const cards: string[] = [];
   for (const group of groups) {
     for (const { run, metrics } of group.entries) {
       if (!metrics) continue;
-      const names = modelNames(run);
-      const who = multiple ? `<strong>${escapeHtml(run.name)}</strong>` : "the router";
-      const cpt50 = metrics.cpt50 === null ? "never" : `<strong>${metrics.cpt50.toFixed(1)} %</strong>`;
-      const random = metrics.random.cpt50 === null ? "" : ` (a random router needs ${metrics.random.cpt50.toFixed(1)} %)`;
-      headlines.push(
-        `<li><span class="bench">${escapeHtml(group.name)}</span> ${who} recovers half of the quality gap between ${escapeHtml(names.weak)} and ${escapeHtml(names.strong)} with ${cpt50} of calls to the strong model${escapeHtml(random)}; APGR ${metrics.apgr.toFixed(3)} against ${metrics.random.apgr.toFixed(3)} for random.</li>`,
+      const heading = multiple ? `${group.name} · ${run.name}` : group.name;
+      const figure = metrics.cpt50 === null ? "–" : `${metrics.cpt50.toFixed(1)} %`;
+      const random = metrics.random.cpt50 === null ? "–" : `${metrics.random.cpt50.toFixed(1)} %`;
+      cards.push(
+        `<div class="card" data-card="${escapeHtml(group.directory)}"><div class="card-title">${escapeHtml(heading)}</div><div class="card-figure">${escapeHtml(figure)}</div><div class="card-label">of calls to the strong model recover half of the quality gap</div><div class="card-detail">random router: ${escapeHtml(random)} · APGR ${metrics.apgr.toFixed(3)} (random ${metrics.random.apgr.toFixed(3)})</div></div>`,
       );
     }
   }
+  const pairLine = onePair
+    ? `<p class="pair">Strong model <strong>${escapeHtml(onePair.strong)}</strong> · weak model <strong>${escapeHtml(onePair.weak)}</strong></p>`
+    : "";
 
   const comparison = htmlTable({
-    header: ["Run", "Strong / weak model", "Train battles", "Epoch kept", "Validation loss", "Accuracy at 50 % target", ...groups.flatMap((group) => [`APGR ${group.name}`, `CPT(50 %) ${group.name}`])],
+    header: ["Run", ...(onePair ? [] : ["Strong / weak model"]), "Train battles", "Epoch kept", "Validation loss", "Accuracy at 50 % target", ...groups.flatMap((group) => [`APGR ${group.name}`, `CPT(50 %) ${group.name}`])],
     rows: runs.map((run): Cell[] => {
       const names = run.router.status === "ok" || run.dataset.status === "ok" ? modelNames(run) : undefined;
       const best = run.history.status === "ok" ? bestRow(run.history.value) : undefined;
       const atHalf = run.calibration.status === "ok" ? run.calibration.value.thresholds.find((row) => row.strongPercent === 50) : undefined;
       return [
         run.name,
-        names ? `${names.strong} / ${names.weak}` : "–",
+        ...(onePair ? [] : [names ? `${names.strong} / ${names.weak}` : "–"]),
         formatCount(run.dataset.status === "ok" ? run.dataset.value.rows.train : undefined),
         formatCount(run.history.status === "ok" ? run.history.value.bestEpoch : undefined),
         formatNumber(best?.validationLoss, 4),
@@ -49,7 +55,7 @@ export function summarySection(runs: RunData[]): string {
     for (const { run, metrics } of group.entries) {
       if (!metrics) continue;
       metricRows.push([
-        `${group.name}${multiple ? ` · ${run.name}` : ""}`,
+        group.name,
         routerSeries(run, multiple),
         formatNumber(metrics.apgr, 3),
         formatNumber(metrics.auc, 3),
@@ -73,7 +79,8 @@ export function summarySection(runs: RunData[]): string {
 
   return [
     `<div class="explainer"><p><strong>How to read this report.</strong> The router gives every prompt a <em>win rate</em>: the probability that the strong (expensive) model answers better than the weak (cheap) one. Prompts whose win rate reaches a threshold go to the strong model. A lower threshold sends more calls to the strong model: better answers, higher cost. The curves below show how much of the strong model's quality each share of strong calls buys, against a router that picks at random.</p></div>`,
-    headlines.length > 0 ? `<ul class="headlines">${headlines.join("")}</ul>` : "",
+    pairLine,
+    cards.length > 0 ? `<div class="cards">${cards.join("")}</div>` : "",
     comparison,
     metricsTable,
   ].join("\n");
