@@ -145,71 +145,65 @@ function choosePair(candidates: string[], means: Map<string, number>, options: L
 const BOOLEAN_VALUES: Record<string, number> = { true: 1, false: 0, "1": 1, "0": 0, "1.0": 1, "0.0": 0 };
 
 async function loadCsvBenchmark(files: string[], options: LoadBenchmarkOptions): Promise<LoadedScores> {
-  const session = await DuckDbSession.open({ threads: 1 });
+  const session = await DuckDbSession.open();
+  let data: Record<string, (string | null)[]>;
+  let columns: string[];
   try {
-    const prompts: string[] = [];
-    const strongScores: number[] = [];
-    const weakScores: number[] = [];
-    const groups: string[] = [];
-    let pair: { strongModel: string; weakModel: string } | undefined;
-    for (const file of files) {
-      let reader;
-      try {
-        reader = await session.read(`SELECT * FROM read_csv(${sqlString(file)}, header = true, all_varchar = true)`);
-      } catch (error) {
-        throw mapReadError(error, file, "csv");
-      }
-      const columns = reader.columnNames();
-      const promptIndex = columns.indexOf("prompt");
-      if (promptIndex < 0) {
-        throw new MufflerError(`missing column "prompt" (the file has: ${columns.join(", ")}).`, { code: DATA_ERROR_CODES.missingColumns, file, column: "prompt", hint: "A RouteLLM benchmark CSV has a prompt column and one True/False column per model." });
-      }
-      const modelColumns = columns.filter((column) => column !== "prompt" && !column.endsWith("_response") && column !== "" && !/^(unnamed|index)/i.test(column));
-      const data = reader.getColumnsObjectJS() as Record<string, (string | null)[]>;
-      const parse = (column: string): number[] =>
-        data[column]!.map((value, index) => {
-          const parsed = value === null ? undefined : BOOLEAN_VALUES[value.trim().toLowerCase()];
-          if (parsed === undefined) {
-            throw new MufflerError(`expected a boolean (True/False or 1/0), found ${value === null ? "nothing" : JSON.stringify(value.slice(0, 40))}.`, {
-              code: DATA_ERROR_CODES.benchmarkNotBoolean,
-              file,
-              row: index + 1,
-              column,
-              hint: "Correctness columns hold True/False per prompt.",
-            });
-          }
-          return parsed;
-        });
-      if (pair === undefined) {
-        const means = new Map<string, number>();
-        for (const column of modelColumns) {
-          const values = parse(column);
-          means.set(column, values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1));
-        }
-        pair = choosePair(modelColumns, means, options, file);
-      } else {
-        for (const model of [pair.strongModel, pair.weakModel]) {
-          if (!columns.includes(model)) {
-            throw new MufflerError(`missing column "${model}", which the other files of the benchmark have.`, { code: DATA_ERROR_CODES.missingColumns, file, column: model });
-          }
-        }
-      }
-      const filePrompts = data["prompt"]!;
-      filePrompts.forEach((prompt, index) => {
-        if (prompt === null || prompt.trim() === "") {
-          throw new MufflerError("the prompt is empty.", { code: DATA_ERROR_CODES.emptyPrompt, file, row: index + 1, column: "prompt" });
-        }
+    // One read for every file (MMLU has 57): faster than a query per file, and rows keep their file order.
+    const reader = await session
+      .read(`SELECT * FROM read_csv([${files.map(sqlString).join(", ")}], header = true, all_varchar = true, union_by_name = true, filename = '__file')`)
+      .catch((error: unknown) => {
+        throw mapReadError(error, files.length === 1 ? files[0]! : dirname(files[0]!), "csv");
       });
-      prompts.push(...(filePrompts as string[]));
-      strongScores.push(...parse(pair.strongModel));
-      weakScores.push(...parse(pair.weakModel));
-      const subject = basename(file, ".csv").replace(/^mmlu_/, "");
-      for (let index = 0; index < filePrompts.length; index++) groups.push(subject);
-    }
-    return { prompts, strongScores, weakScores, ...pair!, ...(files.length > 1 && { groups }), matchKeys: prompts.map((prompt) => [prompt]) };
+    columns = reader.columnNames().filter((column) => column !== "__file");
+    data = reader.getColumnsObjectJS() as Record<string, (string | null)[]>;
   } finally {
     session.close();
   }
+  const first = files[0]!;
+  if (!columns.includes("prompt")) {
+    throw new MufflerError(`missing column "prompt" (the file has: ${columns.join(", ")}).`, { code: DATA_ERROR_CODES.missingColumns, file: first, column: "prompt", hint: "A RouteLLM benchmark CSV has a prompt column and one True/False column per model." });
+  }
+  const fileOf = data["__file"]!;
+  const prompts = data["prompt"]!;
+  // 1-based data row within its own file, for error messages.
+  const rowInFile = new Int32Array(prompts.length);
+  for (let index = 0, row = 0; index < prompts.length; index++) {
+    row = index > 0 && fileOf[index] === fileOf[index - 1] ? row + 1 : 1;
+    rowInFile[index] = row;
+  }
+  const modelColumns = columns.filter((column) => column !== "prompt" && !column.endsWith("_response") && column !== "" && !/^(unnamed|index|column\d+)/i.test(column));
+  const parse = (column: string): number[] =>
+    data[column]!.map((value, index) => {
+      const parsed = value === null ? undefined : BOOLEAN_VALUES[value.trim().toLowerCase()];
+      if (parsed === undefined) {
+        throw new MufflerError(`expected a boolean (True/False or 1/0), found ${value === null ? "nothing" : JSON.stringify(value.slice(0, 40))}.`, {
+          code: DATA_ERROR_CODES.benchmarkNotBoolean,
+          file: fileOf[index] ?? first,
+          row: rowInFile[index]!,
+          column,
+          hint: "Correctness columns hold True/False per prompt.",
+        });
+      }
+      return parsed;
+    });
+  const scores = new Map(modelColumns.map((column) => [column, parse(column)]));
+  const means = new Map([...scores].map(([column, values]) => [column, values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1)]));
+  const pair = choosePair(modelColumns, means, options, first);
+  prompts.forEach((prompt, index) => {
+    if (prompt === null || prompt.trim() === "") {
+      throw new MufflerError("the prompt is empty.", { code: DATA_ERROR_CODES.emptyPrompt, file: fileOf[index] ?? first, row: rowInFile[index]!, column: "prompt" });
+    }
+  });
+  const groups = fileOf.map((file) => basename(file ?? "", ".csv").replace(/^mmlu_/, ""));
+  return {
+    prompts: prompts as string[],
+    strongScores: scores.get(pair.strongModel)!,
+    weakScores: scores.get(pair.weakModel)!,
+    ...pair,
+    ...(files.length > 1 && { groups }),
+    matchKeys: (prompts as string[]).map((prompt) => [prompt]),
+  };
 }
 
 const judgementSchema = z.object({ question_id: z.number().int(), model: z.string(), score: z.number(), turn: z.number().int().min(1).max(2) });
