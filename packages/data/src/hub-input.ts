@@ -101,7 +101,7 @@ export async function resolveHubInput(input: string, options: HubOptions): Promi
     const local: string[] = [];
     let snapshot: string | undefined;
     for (const file of files) {
-      const pointer = await downloadFileToCacheDir({ ...common, path: file, cacheDir });
+      const pointer = await quietly(() => downloadFileToCacheDir({ ...common, path: file, cacheDir }));
       local.push(pointer);
       snapshot ??= relative(join(storage, "snapshots"), pointer).split(sep)[0];
     }
@@ -125,6 +125,20 @@ export async function resolveHubInput(input: string, options: HubOptions): Promi
         cause: error,
       },
     );
+  }
+}
+
+/**
+ * Runs `work` with `console.debug` silenced: @huggingface/hub logs "Downloading ..." there, which would end up on
+ * stdout and spoil `--json` output.
+ */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const debug = console.debug;
+  console.debug = () => undefined;
+  try {
+    return await work();
+  } finally {
+    console.debug = debug;
   }
 }
 
