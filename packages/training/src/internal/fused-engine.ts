@@ -11,10 +11,12 @@ const NORMALIZE_EPSILON = 1e-12;
  *   g_i = dL/dz_i = -sigmoid(-z_i) / B                  BCE-with-logits against ones, mean
  *   r_m = sum_i g_i (+1 if m won i, -1 if m lost i) q_i  O(B*D)
  *   dW  = sum_m b_m r_m^T                               rank <= N, formed row by row inside the Adam update
- *   t_m = W r_m,  dc = sum_m u_m * t_m,  dU_m = c * t_m,  dP_m = (dU_m - u_m (u_m . dU_m)) / |P_m|
+ *   t_m = W r_m,  dc = sum_m u_m * t_m,  dU_m = c * t_m,  dP_m = (dU_m - u_m (u_m . dU_m)) / |P_m|,
+ *   where u_m . dU_m = a_m . r_m needs no pass over W
  *
- * A step costs O(B*D + K*H*D) for K models in the batch, plus the Adam update of W (H*D), which is fused with
- * forming dW and with refolding a_m for the next step, so W, its moments and a_m are streamed once per step.
+ * A step costs O(B*D + (2K + N)*H*D) for K models in the batch. Everything that touches W happens in ONE pass over
+ * its rows: t_mh (old row), dW's row, Adam on the row, then c_h and P[:, h] (row-local given t_mh and the
+ * projections), then folding the new row into a_m for the next step. W and its moments are streamed once per step.
  * Parameters and Adam moments are stored in float32 (as PyTorch does); arithmetic is float64.
  */
 export class FusedEngine implements TrainingEngine {
@@ -27,24 +29,24 @@ export class FusedEngine implements TrainingEngine {
   readonly #c: Float32Array;
   readonly #adam: AdamState;
   readonly #hyper: EngineHyperparameters;
-  /** normalize(P) rows, N x H. */
-  #u: Float64Array;
+  /** u = normalize(P) rows, N x H. */
+  readonly #u: Float64Array;
   /** |P_m| clamped at 1e-12. */
-  #norms: Float64Array;
-  /** b_m = c * u_m, N x H (current) and the next step's (double-buffered). */
-  #b: Float64Array;
-  #bNext: Float64Array;
-  /** a_m = W^T b_m, N x D. */
-  #a: Float64Array;
-  /** Scratch. */
-  #r: Float64Array;
-  #t: Float64Array;
-  #gradRow: Float64Array;
-  #gradP: Float64Array;
-  #gradC: Float64Array;
-  #difference: Float64Array;
-  #active: Int32Array;
-  #isActive: Uint8Array;
+  readonly #norms: Float64Array;
+  /** b_m = c * u_m, N x H. */
+  readonly #b: Float64Array;
+  /** a_m = W^T (c * P_m) / |P_m|, N x D. */
+  readonly #a: Float64Array;
+  /** Scratch, allocated once. */
+  readonly #r: Float64Array;
+  readonly #gradRow: Float64Array;
+  readonly #tRow: Float64Array;
+  readonly #projection: Float64Array;
+  readonly #gradColumn: Float64Array;
+  readonly #bColumn: Float64Array;
+  readonly #normSquares: Float64Array;
+  readonly #active: Int32Array;
+  readonly #isActive: Uint8Array;
 
   constructor(parameters: MFParameters, adam: AdamState, hyperparameters: EngineHyperparameters) {
     this.#models = [...parameters.models];
@@ -62,18 +64,29 @@ export class FusedEngine implements TrainingEngine {
     this.#u = new Float64Array(N * H);
     this.#norms = new Float64Array(N);
     this.#b = new Float64Array(N * H);
-    this.#bNext = new Float64Array(N * H);
     this.#a = new Float64Array(N * D);
     this.#r = new Float64Array(N * D);
-    this.#t = new Float64Array(N * H);
     this.#gradRow = new Float64Array(D);
-    this.#gradP = new Float64Array(N * H);
-    this.#gradC = new Float64Array(H);
-    this.#difference = new Float64Array(D);
+    this.#tRow = new Float64Array(N);
+    this.#projection = new Float64Array(N);
+    this.#gradColumn = new Float64Array(N);
+    this.#bColumn = new Float64Array(N);
+    this.#normSquares = new Float64Array(N);
     this.#active = new Int32Array(N);
     this.#isActive = new Uint8Array(N);
-    this.#normalizeInto(this.#b);
-    this.#fold();
+    // a_m from scratch, with the very operations `step` uses, so that a resumed run continues bit for bit.
+    const { a, bColumn, normSquares } = { a: this.#a, bColumn: this.#bColumn, normSquares: this.#normSquares };
+    a.fill(0);
+    normSquares.fill(0);
+    for (let h = 0; h < H; h++) {
+      for (let m = 0; m < N; m++) {
+        const value = this.#P[m * H + h]!;
+        normSquares[m]! += value * value;
+        bColumn[m] = this.#c[h]! * value;
+      }
+      this.#foldRow(h);
+    }
+    this.#finishFold();
   }
 
   step(batch: Batch, learningRate: number): number {
@@ -86,9 +99,8 @@ export class FusedEngine implements TrainingEngine {
     const isActive = this.#isActive;
     const active = this.#active;
     let activeCount = 0;
-    const difference = this.#difference;
 
-    // Forward, loss and r_m, one pass over the batch rows.
+    // Forward, loss and r_m = sum_i g_i (+-1) q_i, one pass over the batch rows.
     let lossSum = 0;
     for (let i = 0; i < size; i++) {
       const win = winners[i]!;
@@ -111,99 +123,133 @@ export class FusedEngine implements TrainingEngine {
       // BCE with logits against 1: softplus(-z); its derivative in z is -sigmoid(-z).
       lossSum += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
       const g = -(z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z))) / size;
-      for (let d = 0; d < D; d++) difference[d] = g * rows[rowOffset + d]!;
-      for (let d = 0; d < D; d++) r[winOffset + d]! += difference[d]!;
-      for (let d = 0; d < D; d++) r[lossOffset + d]! -= difference[d]!;
-    }
-
-    // t_m = W r_m for the active models (W before the update).
-    const W = this.#W;
-    const t = this.#t;
-    for (let k = 0; k < activeCount; k++) {
-      const m = active[k]!;
-      const rOffset = m * D;
-      for (let h = 0; h < H; h++) {
-        const wOffset = h * D;
-        let sum = 0;
-        for (let d = 0; d < D; d++) sum += W[wOffset + d]! * r[rOffset + d]!;
-        t[m * H + h] = sum;
+      for (let d = 0; d < D; d++) {
+        const x = g * rows[rowOffset + d]!;
+        r[winOffset + d]! += x;
+        r[lossOffset + d]! -= x;
       }
     }
+    // u_m . dU_m = (c * u_m) . (W r_m) = a_m . r_m: the normalization's projection term, without touching W.
+    const projection = this.#projection;
+    for (let k = 0; k < activeCount; k++) {
+      const m = active[k]!;
+      let sum = 0;
+      for (let d = 0; d < D; d++) sum += a[m * D + d]! * r[m * D + d]!;
+      projection[k] = sum;
+    }
 
-    // Gradients of c and P (small), then their Adam updates.
     const { weightDecay, beta1, beta2, epsilon } = this.#hyper;
     const adam = this.#adam;
     adam.step += 1;
-    const bias1 = 1 - beta1 ** adam.step;
-    const bias2 = 1 - beta2 ** adam.step;
-    const stepSize = learningRate / bias1;
-    const inverseSqrtBias2 = 1 / Math.sqrt(bias2);
-    const c = this.#c;
-    const P = this.#P;
-    const u = this.#u;
-    const gradC = this.#gradC;
-    const gradP = this.#gradP;
-    gradC.fill(0);
-    gradP.fill(0);
-    for (let k = 0; k < activeCount; k++) {
-      const m = active[k]!;
-      let projection = 0;
-      for (let h = 0; h < H; h++) {
-        const tm = t[m * H + h]!;
-        gradC[h]! += u[m * H + h]! * tm;
-        projection += u[m * H + h]! * c[h]! * tm;
-      }
-      const inverseNorm = 1 / this.#norms[m]!;
-      for (let h = 0; h < H; h++) {
-        const dU = c[h]! * t[m * H + h]!;
-        gradP[m * H + h] = this.#norms[m]! > NORMALIZE_EPSILON ? (dU - u[m * H + h]! * projection) * inverseNorm : dU * inverseNorm;
-      }
-    }
-    adamUpdate(c, gradC, adam.mc, adam.vc, 0, c.length, weightDecay, beta1, beta2, epsilon, stepSize, inverseSqrtBias2);
-    adamUpdate(P, gradP, adam.mP, adam.vP, 0, P.length, weightDecay, beta1, beta2, epsilon, stepSize, inverseSqrtBias2);
-    const b = this.#b;
-    const bNext = this.#bNext;
-    this.#normalizeInto(bNext);
-
-    // W: dW row h = sum_m b_m[h] r_m, the Adam update, and a_m += bNext_m[h] * W_new[h], row by row.
-    const mW = adam.mW;
-    const vW = adam.vW;
-    const gradRow = this.#gradRow;
+    const stepSize = learningRate / (1 - beta1 ** adam.step);
+    const inverseSqrtBias2 = 1 / Math.sqrt(1 - beta2 ** adam.step);
     const oneMinusBeta1 = 1 - beta1;
     const oneMinusBeta2 = 1 - beta2;
+    const { mW, vW, mP, vP, mc, vc } = adam;
+    const W = this.#W;
+    const P = this.#P;
+    const c = this.#c;
+    const u = this.#u;
+    const b = this.#b;
+    const norms = this.#norms;
+    const gradRow = this.#gradRow;
+    const tRow = this.#tRow;
+    const gradColumn = this.#gradColumn;
+    const bColumn = this.#bColumn;
+    const normSquares = this.#normSquares;
     a.fill(0);
+    normSquares.fill(0);
+
+    // One pass over the rows h of W: t_mh = W[h] . r_m (old W), dW[h] = sum_m b_mh r_m, Adam on W[h];
+    // then c_h and P[:, h] (their gradients need only t_mh and the projections); then fold W_new[h] into a.
     for (let h = 0; h < H; h++) {
-      gradRow.fill(0);
+      const wOffset = h * D;
+      if (activeCount === 2) {
+        const r0 = active[0]! * D;
+        const r1 = active[1]! * D;
+        const b0 = b[active[0]! * H + h]!;
+        const b1 = b[active[1]! * H + h]!;
+        let t0 = 0;
+        let t1 = 0;
+        for (let d = 0; d < D; d++) {
+          const index = wOffset + d;
+          const w = W[index]!;
+          const x0 = r[r0 + d]!;
+          const x1 = r[r1 + d]!;
+          t0 += w * x0;
+          t1 += w * x1;
+          const grad = b0 * x0 + b1 * x1 + weightDecay * w;
+          const moment1 = beta1 * mW[index]! + oneMinusBeta1 * grad;
+          const moment2 = beta2 * vW[index]! + oneMinusBeta2 * grad * grad;
+          mW[index] = moment1;
+          vW[index] = moment2;
+          W[index] = w - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
+        }
+        tRow[0] = t0;
+        tRow[1] = t1;
+      } else {
+        gradRow.fill(0);
+        for (let k = 0; k < activeCount; k++) {
+          const rOffset = active[k]! * D;
+          const bmh = b[active[k]! * H + h]!;
+          let sum = 0;
+          for (let d = 0; d < D; d++) {
+            const x = r[rOffset + d]!;
+            sum += W[wOffset + d]! * x;
+            gradRow[d]! += bmh * x;
+          }
+          tRow[k] = sum;
+        }
+        for (let d = 0; d < D; d++) {
+          const index = wOffset + d;
+          const w = W[index]!;
+          const grad = gradRow[d]! + weightDecay * w;
+          const moment1 = beta1 * mW[index]! + oneMinusBeta1 * grad;
+          const moment2 = beta2 * vW[index]! + oneMinusBeta2 * grad * grad;
+          mW[index] = moment1;
+          vW[index] = moment2;
+          W[index] = w - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
+        }
+      }
+
+      // dc_h = sum_m u_mh t_mh; dP_mh = (c_h t_mh - u_mh (u_m . dU_m)) / |P_m| (zero for models not in the batch).
+      const ch = c[h]!;
+      let gradC = weightDecay * ch;
+      gradColumn.fill(0);
       for (let k = 0; k < activeCount; k++) {
         const m = active[k]!;
-        const bmh = b[m * H + h]!;
-        const rOffset = m * D;
-        for (let d = 0; d < D; d++) gradRow[d]! += bmh * r[rOffset + d]!;
+        const tmh = tRow[k]!;
+        gradC += u[m * H + h]! * tmh;
+        const dU = ch * tmh;
+        gradColumn[m] = norms[m]! > NORMALIZE_EPSILON ? (dU - u[m * H + h]! * projection[k]!) / norms[m]! : dU / norms[m]!;
       }
-      const wOffset = h * D;
-      for (let d = 0; d < D; d++) {
-        const index = wOffset + d;
-        const w = W[index]!;
-        const grad = gradRow[d]! + weightDecay * w;
-        const moment1 = beta1 * mW[index]! + oneMinusBeta1 * grad;
-        const moment2 = beta2 * vW[index]! + oneMinusBeta2 * grad * grad;
-        mW[index] = moment1;
-        vW[index] = moment2;
-        W[index] = w - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
-      }
+      const cMoment1 = beta1 * mc[h]! + oneMinusBeta1 * gradC;
+      const cMoment2 = beta2 * vc[h]! + oneMinusBeta2 * gradC * gradC;
+      mc[h] = cMoment1;
+      vc[h] = cMoment2;
+      c[h] = ch - (stepSize * cMoment1) / (Math.sqrt(cMoment2) * inverseSqrtBias2 + epsilon);
+      const cNew = c[h]!;
       for (let m = 0; m < N; m++) {
-        const bmh = bNext[m * H + h]!;
-        const aOffset = m * D;
-        for (let d = 0; d < D; d++) a[aOffset + d]! += bmh * W[wOffset + d]!;
+        const index = m * H + h;
+        const value = P[index]!;
+        const grad = gradColumn[m]! + weightDecay * value;
+        const moment1 = beta1 * mP[index]! + oneMinusBeta1 * grad;
+        const moment2 = beta2 * vP[index]! + oneMinusBeta2 * grad * grad;
+        mP[index] = moment1;
+        vP[index] = moment2;
+        P[index] = value - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
+        const stored = P[index]!;
+        normSquares[m]! += stored * stored;
+        bColumn[m] = cNew * stored;
       }
+      this.#foldRow(h);
     }
-    this.#b = bNext;
-    this.#bNext = b;
+    this.#finishFold();
     for (let k = 0; k < activeCount; k++) isActive[active[k]!] = 0;
     return lossSum / size;
   }
 
-  snapshot(): { parameters: { models: string[]; hidden: number; dimension: number; P: Float32Array; W: Float32Array; c: Float32Array }; adam: AdamState } {
+  snapshot(): { parameters: MFParameters; adam: AdamState } {
     const adam = this.#adam;
     return {
       parameters: { models: [...this.#models], hidden: this.#H, dimension: this.#D, P: this.#P.slice(), W: this.#W.slice(), c: this.#c.slice() },
@@ -213,59 +259,42 @@ export class FusedEngine implements TrainingEngine {
 
   dispose(): void {}
 
-  /** u_m = P_m / max(|P_m|, eps) and target_m = c * u_m, from the stored float32 P and c. */
-  #normalizeInto(target: Float64Array): void {
-    const H = this.#H;
+  /** a_m += (c_h P_mh) W[h] for every model (bColumn holds c_h P_mh). */
+  #foldRow(h: number): void {
+    const D = this.#D;
+    const a = this.#a;
+    const W = this.#W;
+    const bColumn = this.#bColumn;
+    const wOffset = h * D;
+    if (this.#N === 2) {
+      const b0 = bColumn[0]!;
+      const b1 = bColumn[1]!;
+      for (let d = 0; d < D; d++) {
+        const w = W[wOffset + d]!;
+        a[d]! += b0 * w;
+        a[D + d]! += b1 * w;
+      }
+      return;
+    }
     for (let m = 0; m < this.#N; m++) {
-      let sum = 0;
-      for (let h = 0; h < H; h++) sum += this.#P[m * H + h]! * this.#P[m * H + h]!;
-      const norm = Math.max(Math.sqrt(sum), NORMALIZE_EPSILON);
+      const bmh = bColumn[m]!;
+      const aOffset = m * D;
+      for (let d = 0; d < D; d++) a[aOffset + d]! += bmh * W[wOffset + d]!;
+    }
+  }
+
+  /** Divides a_m by |P_m| and refreshes u, b and the norms from the stored P and c. */
+  #finishFold(): void {
+    const { N, H, D } = { N: this.#N, H: this.#H, D: this.#D };
+    for (let m = 0; m < N; m++) {
+      const norm = Math.max(Math.sqrt(this.#normSquares[m]!), NORMALIZE_EPSILON);
       this.#norms[m] = norm;
+      for (let d = 0; d < D; d++) this.#a[m * D + d]! /= norm;
       for (let h = 0; h < H; h++) {
         const unit = this.#P[m * H + h]! / norm;
         this.#u[m * H + h] = unit;
-        target[m * H + h] = this.#c[h]! * unit;
+        this.#b[m * H + h] = this.#c[h]! * unit;
       }
     }
-  }
-
-  /** a_m = W^T b_m, accumulated in the same order as inside `step`, so a resumed run matches bit for bit. */
-  #fold(): void {
-    const { H, D } = { H: this.#H, D: this.#D };
-    this.#a.fill(0);
-    for (let h = 0; h < H; h++) {
-      const wOffset = h * D;
-      for (let m = 0; m < this.#N; m++) {
-        const bmh = this.#b[m * H + h]!;
-        const aOffset = m * D;
-        for (let d = 0; d < D; d++) this.#a[aOffset + d]! += bmh * this.#W[wOffset + d]!;
-      }
-    }
-  }
-}
-
-/** PyTorch's Adam (L2 weight decay added to the gradient, not AdamW) on `parameter[from..to)`. */
-function adamUpdate(
-  parameter: Float32Array,
-  gradient: Float64Array,
-  moment1: Float32Array,
-  moment2: Float32Array,
-  from: number,
-  to: number,
-  weightDecay: number,
-  beta1: number,
-  beta2: number,
-  epsilon: number,
-  stepSize: number,
-  inverseSqrtBias2: number,
-): void {
-  for (let index = from; index < to; index++) {
-    const value = parameter[index]!;
-    const grad = gradient[index]! + weightDecay * value;
-    const m = beta1 * moment1[index]! + (1 - beta1) * grad;
-    const v = beta2 * moment2[index]! + (1 - beta2) * grad * grad;
-    moment1[index] = m;
-    moment2[index] = v;
-    parameter[index] = value - (stepSize * m) / (Math.sqrt(v) * inverseSqrtBias2 + epsilon);
   }
 }
