@@ -25,6 +25,8 @@ export interface CreateServerOptions {
   fallbackToStrong?: boolean;
   /** The router's name in model names (`router-<name>-<threshold>`). @default "mf" */
   routerName?: string;
+  /** How long a client may take to send its whole request, in ms (0: no limit). @default 30000 */
+  requestTimeoutMs?: number;
   /** How long `close()` waits for in-flight requests before cutting connections. @default 10000 */
   shutdownTimeoutMs?: number;
   /** fetch used for upstream calls (tests pass their own). @default globalThis.fetch */
@@ -88,7 +90,8 @@ export class MufflerServer {
       logger: options.logger ?? false,
       return503OnClosing: true,
       forceCloseConnections: "idle",
-      disableRequestLogging: false,
+      // A client has this long to send its whole request (slow-client protection); responses may stream for longer.
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
     });
     // Only JSON bodies: drop fastify's text/plain parser so other types answer 415.
     this.app.removeContentTypeParser("text/plain");
