@@ -159,10 +159,11 @@ export function winRateHistogramSpec(options: { benchmark: string; rows: Histogr
       ...histogramLayers,
       {
         data: { values: options.thresholds },
-        mark: { type: "rule", strokeDash: [5, 4], strokeWidth: 1.5 },
+        // One run: a dark line over the bars; several: each run's line in its color over the outlines.
+        mark: { type: "rule", strokeDash: [5, 4], strokeWidth: 1.5, ...(!multipleRuns && { color: "#111827" }) },
         encoding: {
           x: { field: "threshold", type: "quantitative" },
-          color,
+          ...(multipleRuns && { color }),
         },
       },
     ],
