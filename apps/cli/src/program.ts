@@ -1,7 +1,9 @@
 import { Command } from "commander";
 import { EXIT_CODES, reportError } from "./cli-output.ts";
 import { datasetsCommand } from "./commands/datasets.ts";
+import { calibrateCommand } from "./commands/calibrate.ts";
 import { embedCommand } from "./commands/embed.ts";
+import { evaluateCommand } from "./commands/evaluate.ts";
 import { prepareCommand } from "./commands/prepare.ts";
 import { reportCommand } from "./commands/report.ts";
 import { routeCommand } from "./commands/route.ts";
@@ -13,6 +15,8 @@ const COMMANDS: (() => Command)[] = [
   prepareCommand,
   embedCommand,
   trainCommand,
+  calibrateCommand,
+  evaluateCommand,
   routeCommand,
   serveCommand,
   reportCommand,

@@ -8,8 +8,10 @@ import type { NumericArray } from "./internal/validate.ts";
 export interface CalibrationFile {
   /** Which prompts the win rates came from: `test` (the run's test split) or a prompts file's name. */
   split: string;
-  /** Number of prompts. */
+  /** Number of prompts (battles) the classification figures were measured on. */
   rows: number;
+  /** Where the thresholds were calibrated, when not on these prompts (a traffic prompts file). */
+  calibratedOn?: string;
   thresholds: ThresholdMetrics[];
 }
 
