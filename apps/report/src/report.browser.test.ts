@@ -94,9 +94,11 @@ describe("the report in a browser", () => {
     expect(requests.filter((url) => !url.startsWith("file:"))).toEqual([]);
     expect(errors).toEqual([]);
 
-    const screenshot = join(root, "report.png");
+    // Kept after the test (the run folders are not) so that a person, or CI as an artifact, can look at it.
+    const screenshot = process.env.MUFFLER_REPORT_SCREENSHOT ?? join(tmpdir(), "muffler-report-browser-test.png");
     await page.screenshot({ path: screenshot, fullPage: true });
     expect((await stat(screenshot)).size).toBeGreaterThan(50_000);
+    console.log(`report screenshot: ${screenshot}`);
     await page.close();
   });
 });
