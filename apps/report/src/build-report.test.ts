@@ -11,6 +11,7 @@ let root: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "muffler-report-build-"));
+  await writeSampleRun({ runDirectory: join(root, "complete") });
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -38,7 +39,7 @@ async function sampleRun(name: string, options: { seed?: number; routerQuality?:
 
 describe("buildReport", () => {
   it("shows every section of a complete run, each chart with data marks and labelled axes", async () => {
-    const directory = await sampleRun("complete");
+    const directory = join(root, "complete");
     const { html, missingSections, runNames } = await buildReport({ runDirectories: [directory], generatedAt: new Date("2026-01-02T03:04:05Z") });
     expect(runNames).toEqual(["complete"]);
     expect(missingSections).toEqual([]);
@@ -80,7 +81,7 @@ describe("buildReport", () => {
   });
 
   it("is one self-contained file: no script, no stylesheet link, no external resource, unique SVG ids", async () => {
-    const { html } = await buildReport({ runDirectories: [await sampleRun("self-contained")] });
+    const { html } = await buildReport({ runDirectories: [join(root, "complete")] });
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link/i);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
@@ -110,6 +111,20 @@ describe("buildReport", () => {
     expect(html).toContain('data-missing="evaluation"');
     expect(html).toContain('data-missing="router"');
     expect(html).not.toContain('data-missing="training"');
+  });
+
+  it("draws the training loss alone when the run was trained without validation", async () => {
+    const directory = await sampleRun("no-validation");
+    const path = join(directory, "training", "history.json");
+    const history = JSON.parse(await readFile(path, "utf8")) as { epochs: Record<string, unknown>[] };
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(path, JSON.stringify({ ...history, epochs: history.epochs.map(({ validationLoss: _loss, validationAccuracy: _accuracy, ...epoch }) => epoch) }));
+    const { html } = await buildReport({ runDirectories: [directory] });
+    const loss = figures(html).find((chart) => chart.chart === "loss")!.svg;
+    expect(loss).toContain(">train</text>");
+    expect(loss).not.toContain(">validation</text>");
+    const training = html.slice(html.indexOf('data-table="training"'));
+    expect(training).toMatch(/<th>no-validation<\/th><td class="num">10<\/td><td class="num">\d+<\/td><td class="num">0\.\d{4}<\/td><td class="num">–<\/td>/);
   });
 
   it("keeps a benchmark's curves when its win rates are missing, and says so", async () => {
@@ -150,6 +165,9 @@ describe("buildReport", () => {
     const second = join(root, "b", "run");
     await writeSampleRun({ runDirectory: first });
     await writeSampleRun({ runDirectory: second, seed: 5 });
+    for (const directory of [first, second]) {
+      for (const stage of ["training", "evaluation"]) await rm(join(directory, stage), { recursive: true }); // fewer charts, faster
+    }
     const { runNames } = await buildReport({ runDirectories: [first, second] });
     expect(runNames).toEqual(["a/run", "b/run"]);
   });

@@ -58,6 +58,7 @@ export interface EpochRow {
 export function lossSpec(options: { rows: EpochRow[]; bestEpochs: { run: string; epoch: number }[]; runs: string[] }): TopLevelSpec {
   const multipleRuns = options.runs.length > 1;
   const colorField = multipleRuns ? "run" : "split";
+  const splits = ["train", "validation"].filter((split) => options.rows.some((row) => row.split === split));
   return {
     $schema: SCHEMA,
     title: { text: "Training and validation loss", subtitle: ["Lower is better; the dotted line marks the epoch kept", "(the best validation loss)"] },
@@ -81,7 +82,12 @@ export function lossSpec(options: { rows: EpochRow[]; bestEpochs: { run: string;
             title: multipleRuns ? "Run" : "Split",
             ...(multipleRuns && { scale: runColorScale({ runs: options.runs, present: options.rows.map((row) => row.run) }) }),
           },
-          strokeDash: { field: "split", type: "nominal", title: "Split", scale: { domain: ["train", "validation"], range: [[1, 0], [6, 4]] } },
+          strokeDash: {
+            field: "split",
+            type: "nominal",
+            title: "Split",
+            scale: { domain: splits, range: splits.map((split) => (split === "train" ? [1, 0] : [6, 4])) },
+          },
           detail: { field: "series", type: "nominal" },
         },
       },
