@@ -350,6 +350,37 @@ describe("safety", () => {
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 
+  it("stops the upstream stream when the client goes away, and counts no request as in flight afterwards", async () => {
+    const { url, strong } = await start();
+    strong.mode = "stream-forever";
+    const controller = new AbortController();
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "router-mf-0.5", messages: hardMessages, stream: true }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("more ");
+    controller.abort();
+    for (let wait = 0; wait < 100 && strong.abandonedStreams === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(strong.abandonedStreams).toBe(1);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    // The /metrics request itself is the only one in flight.
+    expect(metrics).toContain("muffler_in_flight_requests 1");
+  });
+
+  it("drains an in-flight stream on close", async () => {
+    const { server, url, client } = await start();
+    const stream = await client.chat.completions.create({ model: "router-mf-0.5", messages: hardMessages, stream: true });
+    const closed = server.close();
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe("reply from strong");
+    await closed;
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
   it("binds 127.0.0.1 by default", async () => {
     const { url } = await start();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -88,7 +88,8 @@ export class MufflerServer {
     this.app = Fastify({
       bodyLimit: options.bodyLimitBytes ?? 1_048_576,
       logger: options.logger ?? false,
-      return503OnClosing: true,
+      // Requests that arrive while draining get our own 503 in OpenAI's format (the onRequest hook below).
+      return503OnClosing: false,
       forceCloseConnections: "idle",
       // A client has this long to send its whole request (slow-client protection); responses may stream for longer.
       requestTimeout: options.requestTimeoutMs ?? 30_000,
@@ -150,8 +151,17 @@ export class MufflerServer {
     for (const model of [router.strongModel, router.weakModel]) countRouted({ model }, 0);
 
     const apiKeys = (this.#options.apiKeys ?? []).map((key) => Buffer.from(key));
-    app.addHook("onRequest", async (request) => {
+    app.addHook("onRequest", async (request, reply) => {
       inFlight++;
+      // "close" fires whether the response finished or the client went away (onResponse only runs in the first case).
+      reply.raw.once("close", () => {
+        inFlight--;
+        if (this.#draining) this.app.server.closeIdleConnections();
+      });
+      if (this.#draining) {
+        void reply.header("connection", "close");
+        throw new HttpError(503, "The server is shutting down; retry the request.", { code: "server_shutting_down" });
+      }
       if (apiKeys.length === 0 || request.url === "/health") return;
       const header = request.headers.authorization ?? "";
       const presented = Buffer.from(header.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "");
@@ -165,8 +175,6 @@ export class MufflerServer {
       if (this.#draining) void reply.header("connection", "close");
     });
     app.addHook("onResponse", async (request, reply) => {
-      inFlight--;
-      if (this.#draining) this.app.server.closeIdleConnections();
       const route = request.routeOptions.url ?? "unmatched";
       countRequest({ route, status: String(reply.statusCode) });
       observeRequest({ route }, reply.elapsedTime / 1000);
@@ -317,6 +325,11 @@ export class MufflerServer {
       connection: this.#draining ? "close" : "keep-alive",
       ...headers,
     });
+    // A client that goes away stops the upstream stream (and frees its connection).
+    const onClientClose = () => {
+      if (!raw.writableFinished) result.controller.abort();
+    };
+    raw.once("close", onClientClose);
     const reader = result.body.getReader();
     const idleMs = this.#options.upstreamTimeoutMs ?? 60_000;
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -341,14 +354,15 @@ export class MufflerServer {
         const text = decoder.decode(value, { stream: true });
         tail = (tail + text).slice(-64);
         if (tail.includes("data: [DONE]")) sawDone = true;
-        if (!raw.write(value)) await new Promise<void>((resolve) => raw.once("drain", resolve).once("close", resolve));
         if (raw.destroyed) break;
+        if (!raw.write(value) && !raw.destroyed) await new Promise<void>((resolve) => raw.once("drain", resolve).once("close", resolve));
       }
       if (!sawDone && !raw.destroyed) failure = "The upstream ended the stream before its [DONE] event.";
     } catch {
       failure = timedOut ? `The upstream stream stalled for more than ${idleMs} ms.` : "The upstream stream was cut mid-way.";
     } finally {
       clearTimeout(idleTimer);
+      raw.removeListener("close", onClientClose);
     }
     if (raw.destroyed) {
       result.controller.abort();

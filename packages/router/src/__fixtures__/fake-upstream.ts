@@ -12,13 +12,16 @@ export type FakeUpstreamMode =
   | "echo-key"
   | "stream-cut"
   | "stream-no-done"
-  | "stream-stall";
+  | "stream-stall"
+  | "stream-forever";
 
 export interface FakeUpstream {
   url: string;
   mode: FakeUpstreamMode;
   /** Bodies and authorization headers of the requests received. */
   requests: { body: Record<string, unknown>; authorization: string | undefined }[];
+  /** Streams whose client (the server under test) went away before the stream ended. */
+  abandonedStreams: number;
   close(): Promise<void>;
 }
 
@@ -28,7 +31,7 @@ export interface FakeUpstream {
  */
 export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
   const sockets = new Set<import("node:net").Socket>();
-  const state: FakeUpstream = { url: "", mode: "ok", requests: [], close: async () => {} };
+  const state: FakeUpstream = { url: "", mode: "ok", requests: [], abandonedStreams: 0, close: async () => {} };
   const server: Server = createServer((request, response) => void handle(request, response));
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -53,6 +56,16 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
     if (mode === "malformed") {
       response.writeHead(200, { "content-type": "application/json" });
       return void response.end('{"id": "chatcmpl-1", "choices": [');
+    }
+    if (body.stream === true && mode === "stream-forever") {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      const chunk = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta: { content: "more " }, finish_reason: null }] };
+      const timer = setInterval(() => response.write(`data: ${JSON.stringify(chunk)}\n\n`), 20);
+      response.on("close", () => {
+        clearInterval(timer);
+        state.abandonedStreams++;
+      });
+      return;
     }
     if (body.stream === true) {
       response.writeHead(200, { "content-type": "text/event-stream" });
