@@ -1,11 +1,13 @@
 import { Command } from "commander";
 import { EXIT_CODES, reportError } from "./cli-output.ts";
 import { datasetsCommand } from "./commands/datasets.ts";
+import { demoCommand } from "./commands/demo.ts";
 import { calibrateCommand } from "./commands/calibrate.ts";
 import { embedCommand } from "./commands/embed.ts";
 import { evaluateCommand } from "./commands/evaluate.ts";
 import { prepareCommand } from "./commands/prepare.ts";
 import { reportCommand } from "./commands/report.ts";
+import { runCommand } from "./commands/run.ts";
 import { routeCommand } from "./commands/route.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { trainCommand } from "./commands/train.ts";
@@ -20,6 +22,8 @@ const COMMANDS: (() => Command)[] = [
   routeCommand,
   serveCommand,
   reportCommand,
+  runCommand,
+  demoCommand,
   datasetsCommand,
 ];
 

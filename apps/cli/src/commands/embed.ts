@@ -3,17 +3,20 @@ import { MufflerError, runPaths } from "@muffler/core";
 import { loadBenchmark, readPreparedBattles } from "@muffler/data";
 import { createEmbedder, EMBEDDER_NAMES, EmbeddingCache, EMBEDDINGS_ERRORS, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
 import type { Embedder, EmbeddingCacheStats } from "@muffler/embeddings";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
 import { createProgressBar } from "../progress-bar.ts";
 
-interface EmbedFlags {
+/** The flags of `muffler embed` (also what `muffler run`'s embed stage passes). */
+export interface EmbedFlags {
   run?: string;
   embedder: string;
   batchSize: string;
   cache?: string;
   benchmark?: string;
   allowDownload?: boolean;
+  /** @default "onnx" */
+  engine?: "onnx" | "tfjs";
   json?: boolean;
 }
 
@@ -51,6 +54,7 @@ export function embedCommand(): Command {
     .option("--batch-size <n>", "texts per model call", "64")
     .option("--cache <dir>", "the embedding cache folder (default <run>/embeddings/cache); share one between runs to never embed a prompt twice")
     .option("--benchmark <path>", "embed this benchmark's prompts into the cache (MMLU folder, GSM8K CSV, MT-Bench judgements)")
+    .addOption(new Option("--engine <engine>", "use-lite: onnx (onnxruntime-node, native) or tfjs (@tensorflow/tfjs, wasm or tfjs-node when installed)").choices(["onnx", "tfjs"]).default("onnx"))
     .option("--allow-download", "st:<hf-id>: download the model into the Hugging Face cache when it is not there")
     .option("--json", "print the result as JSON")
     .action(async (flags: EmbedFlags) => {
@@ -59,7 +63,7 @@ export function embedCommand(): Command {
     });
 }
 
-async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
+export async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
   const batchSize = Number(flags.batchSize);
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new MufflerError(`--batch-size must be a positive integer, got ${JSON.stringify(flags.batchSize)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "--batch-size" });
@@ -72,7 +76,10 @@ async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
     throw new MufflerError("--benchmark without --run needs --cache <dir> to keep the embeddings in.", { code: EMBEDDINGS_ERRORS.badOption, field: "--cache" });
   }
   // An unknown embedder name fails before anything is read.
-  const embedder: Embedder = await createEmbedder(flags.embedder, { sentenceTransformer: { allowDownload: flags.allowDownload === true } });
+  const embedder: Embedder = await createEmbedder(flags.embedder, {
+    useLite: { engine: flags.engine ?? "onnx" },
+    sentenceTransformer: { allowDownload: flags.allowDownload === true },
+  });
   const inputs: { part: string; prompts: string[]; split?: "train" | "test" }[] = [];
   try {
     if (flags.benchmark !== undefined) {
