@@ -65,6 +65,26 @@ describe("FusedEngine", () => {
   });
 });
 
+describe("FusedEngine's WebAssembly SIMD row kernel", () => {
+  it("gives the plain JS loops' weights (float32 against float64 arithmetic, relative 1e-5) after 200 steps", () => {
+    const data = syntheticBattles({ battles: 64 * 20, models: 2, dimension: 64, seed: 6 });
+    const parameters = initializeParameters({ models: data.models, hidden: 16, dimension: 64, seed: 2 });
+    const hyperparameters = { weightDecay: 1e-5, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+    const engines = [true, false].map((simd) => new FusedEngine(parameters, emptyAdamState(parameters), hyperparameters, { simd }));
+    const losses = engines.map(() => [] as number[]);
+    for (let step = 0; step < 200; step++) {
+      const k = step % 20;
+      const batch = { size: 64, winners: data.battles.winnerIds.subarray(k * 64), losers: data.battles.loserIds.subarray(k * 64), rows: data.embeddings.subarray(k * 64 * 64) };
+      engines.forEach((engine, index) => losses[index]!.push(engine.step(batch, 1e-3)));
+    }
+    const [simd, plain] = engines.map((engine) => engine.snapshot());
+    for (const key of ["P", "W", "c"] as const) expect(relativeDifference(simd!.parameters[key], plain!.parameters[key])).toBeLessThan(1e-5);
+    expect(relativeDifference(simd!.adam.vW, plain!.adam.vW)).toBeLessThan(1e-4);
+    expect(relativeDifference(simd!.parameters.W, parameters.W)).toBeGreaterThan(0.05);
+    expect(Math.abs(losses[0]!.at(-1)! - losses[1]!.at(-1)!)).toBeLessThan(1e-5);
+  });
+});
+
 describe("fused and tfjs engines", () => {
   for (const models of [2, 10]) {
     it(`agree on losses and weights (relative 1e-4) after several hundred steps, N = ${models}`, async () => {

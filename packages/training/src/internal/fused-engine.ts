@@ -1,4 +1,5 @@
 import type { MFParameters } from "@muffler/model";
+import { createAdamRowKernel, type AdamRowKernel } from "./adam-row.ts";
 import type { AdamState, Batch, EngineHyperparameters, TrainingEngine } from "./engine.ts";
 
 const NORMALIZE_EPSILON = 1e-12;
@@ -47,16 +48,30 @@ export class FusedEngine implements TrainingEngine {
   readonly #normSquares: Float64Array;
   readonly #active: Int32Array;
   readonly #isActive: Uint8Array;
+  readonly #delta: Float64Array;
+  /** The SIMD kernel for two-model batches, with W and its moments in its memory; undefined: plain JS. */
+  readonly #kernel: AdamRowKernel | undefined;
 
-  constructor(parameters: MFParameters, adam: AdamState, hyperparameters: EngineHyperparameters) {
+  /** `simd: false` forces the plain JS loops (used by tests to compare both). */
+  constructor(parameters: MFParameters, adam: AdamState, hyperparameters: EngineHyperparameters, options: { simd?: boolean } = {}) {
     this.#models = [...parameters.models];
     this.#N = parameters.models.length;
     this.#H = parameters.hidden;
     this.#D = parameters.dimension;
     this.#P = parameters.P.slice();
-    this.#W = parameters.W.slice();
     this.#c = parameters.c.slice();
-    this.#adam = { ...adam, mP: adam.mP.slice(), vP: adam.vP.slice(), mW: adam.mW.slice(), vW: adam.vW.slice(), mc: adam.mc.slice(), vc: adam.vc.slice() };
+    this.#kernel = options.simd === false ? undefined : createAdamRowKernel(this.#H, this.#D);
+    const inKernel = (source: Float32Array, target: Float32Array | undefined) => (target === undefined ? source.slice() : (target.set(source), target));
+    this.#W = inKernel(parameters.W, this.#kernel?.W);
+    this.#adam = {
+      ...adam,
+      mP: adam.mP.slice(),
+      vP: adam.vP.slice(),
+      mW: inKernel(adam.mW, this.#kernel?.mW),
+      vW: inKernel(adam.vW, this.#kernel?.vW),
+      mc: adam.mc.slice(),
+      vc: adam.vc.slice(),
+    };
     this.#hyper = hyperparameters;
     const N = this.#N;
     const H = this.#H;
@@ -74,6 +89,7 @@ export class FusedEngine implements TrainingEngine {
     this.#normSquares = new Float64Array(N);
     this.#active = new Int32Array(N);
     this.#isActive = new Uint8Array(N);
+    this.#delta = new Float64Array(D);
     // a_m from scratch, with the very operations `step` uses, so that a resumed run continues bit for bit.
     const { a, bColumn, normSquares } = { a: this.#a, bColumn: this.#bColumn, normSquares: this.#normSquares };
     a.fill(0);
@@ -102,31 +118,56 @@ export class FusedEngine implements TrainingEngine {
 
     // Forward, loss and r_m = sum_i g_i (+-1) q_i, one pass over the batch rows.
     let lossSum = 0;
-    for (let i = 0; i < size; i++) {
-      const win = winners[i]!;
-      const loss = losers[i]!;
-      if (isActive[win] === 0) {
-        isActive[win] = 1;
-        active[activeCount++] = win;
-        r.fill(0, win * D, (win + 1) * D);
+    let twoModels = N === 2;
+    for (let i = 0; i < size && twoModels; i++) twoModels = winners[i] !== losers[i];
+    if (twoModels) {
+      // Every battle is model 0 against model 1: z_i = +-(a_0 - a_1) . q_i, and r_1 = -r_0.
+      const delta = this.#delta;
+      for (let d = 0; d < D; d++) delta[d] = a[d]! - a[D + d]!;
+      r.fill(0, 0, D);
+      for (let i = 0; i < size; i++) {
+        const sign = winners[i] === 0 ? 1 : -1;
+        const rowOffset = i * D;
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += delta[d]! * rows[rowOffset + d]!;
+        const z = sign * dot;
+        lossSum += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+        const coefficient = (sign * -(z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z)))) / size;
+        for (let d = 0; d < D; d++) r[d]! += coefficient * rows[rowOffset + d]!;
       }
-      if (isActive[loss] === 0) {
-        isActive[loss] = 1;
-        active[activeCount++] = loss;
-        r.fill(0, loss * D, (loss + 1) * D);
-      }
-      const rowOffset = i * D;
-      const winOffset = win * D;
-      const lossOffset = loss * D;
-      let z = 0;
-      for (let d = 0; d < D; d++) z += (a[winOffset + d]! - a[lossOffset + d]!) * rows[rowOffset + d]!;
-      // BCE with logits against 1: softplus(-z); its derivative in z is -sigmoid(-z).
-      lossSum += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-      const g = -(z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z))) / size;
-      for (let d = 0; d < D; d++) {
-        const x = g * rows[rowOffset + d]!;
-        r[winOffset + d]! += x;
-        r[lossOffset + d]! -= x;
+      for (let d = 0; d < D; d++) r[D + d] = -r[d]!;
+      active[0] = winners[0]!;
+      active[1] = losers[0]!;
+      isActive[0] = 1;
+      isActive[1] = 1;
+      activeCount = size > 0 ? 2 : 0;
+    } else {
+      for (let i = 0; i < size; i++) {
+        const win = winners[i]!;
+        const loss = losers[i]!;
+        if (isActive[win] === 0) {
+          isActive[win] = 1;
+          active[activeCount++] = win;
+          r.fill(0, win * D, (win + 1) * D);
+        }
+        if (isActive[loss] === 0) {
+          isActive[loss] = 1;
+          active[activeCount++] = loss;
+          r.fill(0, loss * D, (loss + 1) * D);
+        }
+        const rowOffset = i * D;
+        const winOffset = win * D;
+        const lossOffset = loss * D;
+        let z = 0;
+        for (let d = 0; d < D; d++) z += (a[winOffset + d]! - a[lossOffset + d]!) * rows[rowOffset + d]!;
+        // BCE with logits against 1: softplus(-z); its derivative in z is -sigmoid(-z).
+        lossSum += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+        const g = -(z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z))) / size;
+        for (let d = 0; d < D; d++) {
+          const x = g * rows[rowOffset + d]!;
+          r[winOffset + d]! += x;
+          r[lossOffset + d]! -= x;
+        }
       }
     }
     // u_m . dU_m = (c * u_m) . (W r_m) = a_m . r_m: the normalization's projection term, without touching W.
@@ -162,9 +203,23 @@ export class FusedEngine implements TrainingEngine {
 
     // One pass over the rows h of W: t_mh = W[h] . r_m (old W), dW[h] = sum_m b_mh r_m, Adam on W[h];
     // then c_h and P[:, h] (their gradients need only t_mh and the projections); then fold W_new[h] into a.
+    const kernel = activeCount === 2 ? this.#kernel : undefined;
+    if (kernel !== undefined) {
+      const r0 = active[0]! * D;
+      const r1 = active[1]! * D;
+      for (let d = 0; d < D; d++) {
+        kernel.r0[d] = r[r0 + d]!;
+        kernel.r1[d] = r[r1 + d]!;
+      }
+    }
     for (let h = 0; h < H; h++) {
       const wOffset = h * D;
-      if (activeCount === 2) {
+      if (kernel !== undefined) {
+        // The same row update in WebAssembly SIMD (float32 arithmetic, as PyTorch's).
+        kernel.row(h, b[active[0]! * H + h]!, b[active[1]! * H + h]!, weightDecay, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);
+        tRow[0] = kernel.result[0]!;
+        tRow[1] = kernel.result[1]!;
+      } else if (activeCount === 2) {
         const r0 = active[0]! * D;
         const r1 = active[1]! * D;
         const b0 = b[active[0]! * H + h]!;

@@ -1,0 +1,83 @@
+import { ADAM_ROW_KERNEL_BASE64 } from "./adam-row-kernel.ts";
+
+/** The SIMD kernel's export (see adam-row-kernel.wat). */
+type AdamRow = (
+  w: number,
+  m: number,
+  v: number,
+  r0: number,
+  r1: number,
+  bytes: number,
+  out: number,
+  b0: number,
+  b1: number,
+  weightDecay: number,
+  beta1: number,
+  beta2: number,
+  stepSize: number,
+  inverseSqrtBias2: number,
+  epsilon: number,
+) => void;
+
+/** The few WebAssembly names used here (the ES2023 lib this repository compiles against has no WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | undefined | null;
+
+/**
+ * W, its Adam moments and the two gathered gradient rows in one WebAssembly memory, with the SIMD row kernel over
+ * them. Undefined when D is not a multiple of 4 or WebAssembly SIMD is unavailable (the engine then runs in JS).
+ */
+export interface AdamRowKernel {
+  W: Float32Array;
+  mW: Float32Array;
+  vW: Float32Array;
+  r0: Float32Array;
+  r1: Float32Array;
+  /** Runs the kernel on row h; returns t0 and t1 in `result`. */
+  row(h: number, b0: number, b1: number, weightDecay: number, beta1: number, beta2: number, stepSize: number, inverseSqrtBias2: number, epsilon: number): void;
+  result: Float32Array;
+}
+
+export function createAdamRowKernel(hidden: number, dimension: number): AdamRowKernel | undefined {
+  if (dimension % 4 !== 0) return undefined;
+  if (wasm === undefined) return undefined;
+  if (compiled === undefined) {
+    try {
+      compiled = new wasm.Module(Buffer.from(ADAM_ROW_KERNEL_BASE64, "base64"));
+    } catch {
+      compiled = null;
+    }
+  }
+  if (compiled === null) return undefined;
+  const instance = new wasm.Instance(compiled, {});
+  const memory = instance.exports.memory as WasmMemory;
+  const adamRow = instance.exports.adamRow as AdamRow;
+  const matrixBytes = hidden * dimension * 4;
+  const rowBytes = dimension * 4;
+  const layout = { W: 0, mW: matrixBytes, vW: 2 * matrixBytes, r0: 3 * matrixBytes, r1: 3 * matrixBytes + rowBytes, out: 3 * matrixBytes + 2 * rowBytes };
+  const total = layout.out + 16;
+  const pages = Math.ceil(total / 65536) - memory.buffer.byteLength / 65536;
+  if (pages > 0) memory.grow(pages);
+  const buffer = memory.buffer;
+  return {
+    W: new Float32Array(buffer, layout.W, hidden * dimension),
+    mW: new Float32Array(buffer, layout.mW, hidden * dimension),
+    vW: new Float32Array(buffer, layout.vW, hidden * dimension),
+    r0: new Float32Array(buffer, layout.r0, dimension),
+    r1: new Float32Array(buffer, layout.r1, dimension),
+    result: new Float32Array(buffer, layout.out, 2),
+    row(h, b0, b1, weightDecay, beta1, beta2, stepSize, inverseSqrtBias2, epsilon) {
+      const offset = h * rowBytes;
+      adamRow(layout.W + offset, layout.mW + offset, layout.vW + offset, layout.r0, layout.r1, rowBytes, layout.out, b0, b1, weightDecay, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);
+    },
+  };
+}
