@@ -55,7 +55,7 @@ const referenceTextsPerSecond = REFERENCE_SAMPLE / referenceSeconds;
 const result = {
   embedder: "use-lite",
   embedderId: useLite.id,
-  backend: (useLite as { backend?: string }).backend,
+  engine: useLite.engine,
   texts: SAMPLE,
   seconds: round(seconds, 3),
   textsPerSecond: round(textsPerSecond, 1),

@@ -187,7 +187,12 @@ async function loadOnnxRuntime(files: ModelFiles, directory: string, threads: nu
       weightSpecs: files.modelJson.weightsManifest.flatMap((group) => group.weights) as TfWeightSpec[],
       weightData: files.weightData,
     });
-    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads ?? Math.max(1, availableParallelism()), graphOptimizationLevel: "all" });
+    session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads ?? Math.max(1, availableParallelism()),
+      graphOptimizationLevel: "all",
+      // Idle threads sleep instead of spinning: on a shared machine spinning steals the cores the work needs.
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
+    });
   } catch (error) {
     throw new MufflerError(`could not run the USE-lite graph on onnxruntime: ${(error as Error).message}`, {
       code: EMBEDDINGS_ERRORS.modelLoadFailed,
