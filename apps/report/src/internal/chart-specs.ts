@@ -6,6 +6,8 @@ import type { TopLevelSpec } from "vega-lite";
 const WIDTH = 300;
 const HEIGHT = 220;
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+/** Ticks of the 0-100 % axes: every 20 %, so labels never crowd. */
+const PERCENT_TICKS = [0, 20, 40, 60, 80, 100];
 
 /** Colors of the runs' series, in run order; the reference routers are grey and black. */
 export const RUN_COLORS = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777"];
@@ -40,7 +42,7 @@ export function labelRatioSpec(rows: LabelRatioRow[]): TopLevelSpec {
     mark: { type: "bar", tooltip: true },
     encoding: {
       y: { field: "group", type: "nominal", title: "Split", sort: null, axis: { labelLimit: 260 } },
-      x: { field: "percent", type: "quantitative", title: "Share of battles (%)", stack: "zero", scale: { domain: [0, 100] } },
+      x: { field: "percent", type: "quantitative", title: "Share of battles (%)", stack: "zero", scale: { domain: [0, 100] }, axis: { values: PERCENT_TICKS } },
       color: { field: "label", type: "nominal", title: "Outcome", scale: { range: ["#2563eb", "#f59e0b", "#9ca3af", "#16a34a"] } },
     },
   } as TopLevelSpec;
@@ -193,7 +195,7 @@ export function classificationSpec(options: { rows: ClassificationRow[]; multipl
     data: { values: options.rows },
     mark: { type: "line", point: { size: 28 }, tooltip: true },
     encoding: {
-      x: { field: "strongPercent", type: "quantitative", title: "Target share of strong calls (%)", scale: { domain: [0, 100] } },
+      x: { field: "strongPercent", type: "quantitative", title: "Target share of strong calls (%)", scale: { domain: [0, 100] }, axis: { values: PERCENT_TICKS } },
       y: { field: "value", type: "quantitative", title: "Value (%)", scale: { domain: [0, 100] } },
       color: {
         field: "metric",
@@ -266,7 +268,7 @@ export function curveSpec(options: { title: string; subtitle: string | string[];
         data: { values: options.rows },
         mark: { type: "line", point: { size: 24 }, tooltip: true },
         encoding: {
-          x: { field: "strongCallPercent", type: "quantitative", title: "Calls to the strong model (%)", scale: { domain: [0, 100] } },
+          x: { field: "strongCallPercent", type: "quantitative", title: "Calls to the strong model (%)", scale: { domain: [0, 100] }, axis: { values: PERCENT_TICKS } },
           y: { field: "value", type: "quantitative", title: options.yTitle, scale: { zero: false } },
           color: { field: "series", type: "nominal", title: "Router", scale, sort: scale.domain },
           strokeDash: { field: "kind", type: "nominal", legend: null, scale: { domain: ["router", "random", "oracle"], range: [[1, 0], [5, 4], [2, 2]] } },

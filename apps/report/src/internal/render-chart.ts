@@ -23,6 +23,7 @@ const THEME: Config = {
     gridColor: "#eef0f3",
     domainColor: "#9ca3af",
     tickColor: "#9ca3af",
+    labelSeparation: 4,
   },
   legend: { labelFontSize: 11, titleFontSize: 11, titleColor: "#374151", labelColor: "#374151", orient: "bottom", direction: "horizontal", columns: 2, symbolStrokeWidth: 2.5, labelLimit: 260 },
   header: { labelFontSize: 12, labelFontWeight: 600, labelColor: "#1f2937", titleFontSize: 12 },

@@ -123,9 +123,9 @@ async function benchmarkBlock(group: BenchmarkGroup, multiple: boolean): Promise
 
   for (const entry of group.entries) {
     if (!entry.metrics) {
-      notes.push(runNote(entry.run, multiple, notRunYet({ what: `evaluation:${group.directory}`, files: [`evaluation/${group.directory}/metrics.json`], command: `muffler evaluate --run ${entry.run.directory}` })));
+      notes.push(runNote(entry.run, multiple, notRunYet({ what: `evaluation:${group.directory}`, files: [`evaluation/${group.directory}/metrics.json`], command: `muffler evaluate --run ${entry.run.directory} --benchmark <path>` })));
     } else if (!entry.winRates) {
-      notes.push(runNote(entry.run, multiple, notRunYet({ what: `win-rates:${group.directory}`, files: [`evaluation/${group.directory}/win-rates.json`], command: `muffler evaluate --run ${entry.run.directory}` })));
+      notes.push(runNote(entry.run, multiple, notRunYet({ what: `win-rates:${group.directory}`, files: [`evaluation/${group.directory}/win-rates.json`], command: `muffler evaluate --run ${entry.run.directory} --benchmark <path>` })));
     }
   }
 
