@@ -2,7 +2,7 @@
  * `pnpm bench:embeddings`: USE-lite (this package) against the reference implementation (@energetic-ai/embeddings)
  * on a seeded sample of MMLU prompts, plus the lexical embedder. Writes bench-results/embeddings.json.
  */
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { SeededRandom, writeJsonAtomic } from "@muffler/core";
 import { createLexicalEmbedder, createUseLiteEmbedder, cosine } from "../src/index.ts";
@@ -15,6 +15,7 @@ const SEED = 0;
 const mmluFolder = fileURLToPath(new URL("../../../../shared/data/routellm-evals/mmlu/responses", import.meta.url));
 const resultPath = fileURLToPath(new URL("../../../bench-results/embeddings.json", import.meta.url));
 
+const loadBefore = loadavg()[0]!;
 const all = await readMmluPrompts(mmluFolder);
 if (!all) {
   console.warn(`bench:embeddings skipped: ${mmluFolder} is absent (RouteLLM's MMLU responses are needed).`);
@@ -67,8 +68,9 @@ const result = {
   batchSize: BATCH_SIZE,
   lexical: { embedderId: lexical.id, texts: SAMPLE, seconds: round(lexicalSeconds, 3), textsPerSecond: round(SAMPLE / lexicalSeconds, 1) },
   data: "../shared/data/routellm-evals/mmlu/responses (all 57 subjects)",
-  sampling: `SeededRandom(${SEED}).shuffle of ${all.length} MMLU prompts, first ${SAMPLE}; the reference (about 14 texts/s) is timed on the first ${REFERENCE_SAMPLE} of them, and maxCosineGap is over those ${REFERENCE_SAMPLE}.`,
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+  sampling: `SeededRandom(${SEED}).permutation of ${all.length} MMLU prompts, first ${SAMPLE}; the reference (about 14 texts/s) is timed on the first ${REFERENCE_SAMPLE} of them, and maxCosineGap is over those ${REFERENCE_SAMPLE}.`,
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage1mBefore: round(loadBefore, 2), loadAverage1mAfter: round(loadavg()[0]!, 2) },
+  note: "Both figures come from the same process on a machine shared with other work; the load averages say how contended it was. onnxruntime uses every core, the reference one.",
   command: "pnpm bench:embeddings",
   measuredAt: new Date().toISOString(),
 };

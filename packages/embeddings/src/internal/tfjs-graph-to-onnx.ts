@@ -274,7 +274,7 @@ export function convertTfjsGraphToOnnx(options: { nodes: readonly TfNode[]; weig
     nodes,
     initializers,
     inputs,
-    outputs: outputNames.map((name) => ({ name, type: "float", dims: ["batch", 512] })),
+    outputs: outputNames.map((name) => ({ name, type: "float", dims: ["rows", "features"] })),
     opset: 13,
   });
 }
