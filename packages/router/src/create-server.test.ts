@@ -294,6 +294,10 @@ describe("upstream faults", () => {
     // A failing strong upstream has nothing to fall back to.
     strong.mode = "status-500";
     await expect(client.chat.completions.create({ model: "router-mf-0.5", messages: hardMessages })).rejects.toMatchObject({ status: 502 });
+    // When the fallback fails too, the error names both failures.
+    const both = await client.chat.completions.create({ model: "router-mf-0.5", messages: easyMessages }).catch((caught: unknown) => caught);
+    expect(both).toMatchObject({ status: 502, code: "upstream_error" });
+    expect((both as Error).message).toMatch(/weak upstream could not be reached \(ECONNREFUSED\)\. The fallback failed too: The upstream failed with HTTP 500/);
   });
 
   it("falls back on a weak upstream's HTTP 500 but not on its 4xx (the request is at fault)", async () => {

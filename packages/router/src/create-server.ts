@@ -261,6 +261,7 @@ export class MufflerServer {
             timeoutMs: this.#options.upstreamTimeoutMs ?? 60_000,
             fetch: this.#options.fetch ?? globalThis.fetch,
             signal: clientGone.signal,
+            label: chosen,
           });
           observeUpstream({ upstream: chosen }, (performance.now() - started) / 1000);
           return result;
@@ -285,7 +286,9 @@ export class MufflerServer {
           try {
             result = await attempt("strong");
           } catch (secondError) {
-            throw this.#upstreamHttpError(secondError);
+            const httpError = this.#upstreamHttpError(secondError);
+            httpError.body.error.message = `${this.#redact((error as Error).message)} The fallback failed too: ${httpError.body.error.message}`;
+            throw httpError;
           }
         } else {
           throw this.#upstreamHttpError(error);

@@ -74,7 +74,11 @@ export async function startServe(flags: ServeFlags, env: Record<string, string |
     logger: flags.logLevel === "silent" ? false : { level: flags.logLevel },
   });
   const port = integer(flags.port, "--port") ?? config?.port ?? 6060;
-  const url = await server.listen({ host: flags.host ?? config?.host ?? "127.0.0.1", port });
+  const host = flags.host ?? config?.host ?? "127.0.0.1";
+  if (!["127.0.0.1", "localhost", "::1"].includes(host) && (config?.apiKeys ?? []).length === 0) {
+    process.stderr.write(`muffler serve: warning: binding ${host} without client keys (apiKeys / MUFFLER_API_KEYS): anyone who can reach it can spend your upstream credits.\n`);
+  }
+  const url = await server.listen({ host, port });
   return { server, url, config };
 }
 

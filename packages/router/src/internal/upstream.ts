@@ -33,6 +33,8 @@ export interface CallUpstreamOptions {
   fetch: typeof fetch;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
+  /** Names the upstream in messages ("strong", "weak"). @default undefined ("The upstream") */
+  label?: string;
 }
 
 class TimeoutMarker extends Error {}
@@ -57,7 +59,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
     try {
       response = await options.fetch(url, { method: "POST", headers, body: JSON.stringify(options.body), signal: controller.signal });
     } catch (error) {
-      throw failureOf(error, controller, options.timeoutMs);
+      throw failureOf(error, controller, options.timeoutMs, upstreamName(options.label));
     }
     const contentType = response.headers.get("content-type") ?? "";
     if (response.ok && options.stream && contentType.includes("text/event-stream") && response.body !== null) {
@@ -69,7 +71,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
     try {
       text = await response.text();
     } catch (error) {
-      throw failureOf(error, controller, options.timeoutMs);
+      throw failureOf(error, controller, options.timeoutMs, upstreamName(options.label));
     }
     let parsed: unknown;
     try {
@@ -79,7 +81,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
     }
     if (!response.ok) {
       const upstreamError = (parsed as { error?: { message?: unknown; type?: unknown; code?: unknown } } | undefined)?.error;
-      throw new UpstreamFailure("status", `The upstream answered HTTP ${response.status}.`, {
+      throw new UpstreamFailure("status", `${upstreamName(options.label)} answered HTTP ${response.status}.`, {
         status: response.status,
         upstreamError:
           upstreamError !== null && typeof upstreamError === "object"
@@ -92,7 +94,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
       });
     }
     if (parsed === undefined || parsed === null || typeof parsed !== "object") {
-      throw new UpstreamFailure("malformed", "The upstream answered with a body that is not a JSON object.");
+      throw new UpstreamFailure("malformed", `${upstreamName(options.label)} answered with a body that is not a JSON object.`);
     }
     return { kind: "json", status: response.status, body: parsed };
   } finally {
@@ -102,11 +104,15 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
   }
 }
 
-function failureOf(error: unknown, controller: AbortController, timeoutMs: number): UpstreamFailure {
+function upstreamName(label: string | undefined): string {
+  return label === undefined ? "The upstream" : `The ${label} upstream`;
+}
+
+function failureOf(error: unknown, controller: AbortController, timeoutMs: number, name: string): UpstreamFailure {
   if (controller.signal.reason instanceof TimeoutMarker) {
-    return new UpstreamFailure("timeout", `The upstream did not answer within ${timeoutMs} ms.`);
+    return new UpstreamFailure("timeout", `${name} did not answer within ${timeoutMs} ms.`);
   }
-  const cause = (error as { cause?: { code?: string } }).cause;
-  const code = cause?.code !== undefined ? ` (${cause.code})` : "";
-  return new UpstreamFailure("connection", `Could not reach the upstream${code}.`);
+  const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return new UpstreamFailure("connection", `${name} could not be reached${typeof code === "string" ? ` (${code})` : ""}.`);
 }
