@@ -82,6 +82,10 @@ describe("Router.route", () => {
     embedder.failing = false;
     expect((await router.route("say hi", { threshold: 0.5 })).model).toBe(WEAK);
 
+    const broken = fixtureRouter();
+    broken.embedder.embed = async (texts) => texts.map(() => Float32Array.from([Number.NaN, 0, 0, 0]));
+    expect(await broken.router.route("say hi", { threshold: 0.5 })).toMatchObject({ model: STRONG, failSafe: "embedding-failed" });
+
     const strict = fixtureRouter({ onEmbeddingFailure: "throw" });
     strict.embedder.failing = true;
     await expect(strict.router.route("say hi", { threshold: 0.5 })).rejects.toMatchObject({ code: "router/embedding-failed" });

@@ -173,7 +173,7 @@ export class Router {
     } catch (error) {
       return this.#failSafe(error, threshold);
     }
-    return this.#decide(winRate, threshold);
+    return this.#decideOrFailSafe(winRate, threshold);
   }
 
   /** Routes many inputs with one embedding call per batch of `maxBatchSize`. */
@@ -189,7 +189,7 @@ export class Router {
       const decision = this.#failSafe(error, threshold);
       return texts.map(() => ({ ...decision }));
     }
-    return winRates.map((winRate) => this.#decide(winRate, threshold));
+    return winRates.map((winRate) => this.#decideOrFailSafe(winRate, threshold));
   }
 
   /** Stops routing and releases the embedder. */
@@ -199,7 +199,9 @@ export class Router {
     await this.#embedder.dispose?.();
   }
 
-  #decide(winRate: number, threshold: number): RouteDecision {
+  #decideOrFailSafe(winRate: number, threshold: number): RouteDecision {
+    // A broken vector (NaN from a misbehaving embedder) must not silently pick the weak model.
+    if (!Number.isFinite(winRate)) return this.#failSafe(new Error("The embedder returned a vector with non-finite values."), threshold);
     return { model: winRate >= threshold ? this.strongModel : this.weakModel, winRate, threshold };
   }
 
