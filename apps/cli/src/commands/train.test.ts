@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLexicalEmbedder } from "@muffler/embeddings";
@@ -69,12 +69,21 @@ describe("muffler train", () => {
     expect(stdout.split("\n").filter((line) => /^\s*[1-4]( \*)?\s/.test(line))).toHaveLength(4);
   }, 60_000);
 
-  it("exits 1 with a clear code for a bad engine, a bad number, or a run without embeddings", async () => {
+  it("exits 1 with a clear code for a bad engine, a bad number, stale embeddings, or a run without a dataset", async () => {
     const engine = await cli("train", "--run", run, "--engine", "torch", "--json");
     expect(engine.code).toBe(1);
     expect(JSON.parse(engine.stdout)).toMatchObject({ error: { code: "training/invalid-options" } });
     const number = await cli("train", "--run", run, "--epochs", "ten", "--json");
     expect(JSON.parse(number.stdout)).toMatchObject({ error: { code: "training/invalid-options", location: { field: "--epochs" } } });
+    const otherRun = join(folder, "other");
+    const rows = ["model_a,model_b,prompt,winner_model_a,winner_model_b,winner_tie"];
+    for (let index = 0; index < 40; index++) rows.push(`gpt-4,mixtral,"Prompt number ${index}",${index % 2},${1 - (index % 2)},0`);
+    await writeFile(join(folder, "other.csv"), `${rows.join("\n")}\n`);
+    expect((await cli("prepare", "--input", join(folder, "other.csv"), "--run", otherRun, "--strong", "gpt-4", "--weak", "mixtral", "--json")).code).toBe(0);
+    await cp(join(run, "embeddings"), join(otherRun, "embeddings"), { recursive: true });
+    const stale = await cli("train", "--run", otherRun, "--json");
+    expect(stale.code).toBe(1);
+    expect(JSON.parse(stale.stdout)).toMatchObject({ error: { code: "training/invalid-data" } });
     const empty = await cli("train", "--run", join(folder, "nothing"), "--json");
     expect(empty.code).toBe(1);
     expect(JSON.parse(empty.stdout).error.code).toMatch(/^data\//);

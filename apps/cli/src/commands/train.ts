@@ -1,6 +1,6 @@
 import { MufflerError, runPaths, writeJsonAtomic } from "@muffler/core";
 import { readDatasetManifest, readPreparedBattles } from "@muffler/data";
-import { readRunEmbeddings } from "@muffler/embeddings";
+import { hashPrompts, readRunEmbeddings } from "@muffler/embeddings";
 import { saveRouterBundle, type RouterManifest } from "@muffler/model";
 import { train, TRAINING_ENGINES, TRAINING_ERROR_CODES, type EpochRecord, type TrainingEngineName, type TrainingHistory } from "@muffler/training";
 import { Command } from "commander";
@@ -106,8 +106,8 @@ export async function runTrain(flags: TrainFlags): Promise<TrainCommandResult> {
     readRunEmbeddings(flags.run, "test"),
   ]);
   for (const [split, prepared, embedded] of [["train", battles, embeddings], ["test", validation, validationEmbeddings]] as const) {
-    if (embedded.rows !== prepared.prompts.length) {
-      throw new MufflerError(`The ${split} embeddings have ${embedded.rows} rows but the ${split} split has ${prepared.prompts.length} prompts.`, {
+    if (embedded.rows !== prepared.prompts.length || embedded.promptsHash !== hashPrompts(prepared.prompts)) {
+      throw new MufflerError(`The ${split} embeddings (${embedded.rows} rows) belong to other prompts than the ${split} split's ${prepared.prompts.length}: the run was prepared again after embedding.`, {
         code: TRAINING_ERROR_CODES.invalidData,
         file: paths.embeddings,
         hint: "Embed the run again: muffler embed --run <dir>.",
