@@ -1,4 +1,3 @@
-import { downloadFileToCacheDir, listFiles } from "@huggingface/hub";
 import { MufflerError, writeFileAtomic } from "@muffler/core";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -79,6 +78,7 @@ export async function resolveHubInput(input: string, options: HubOptions): Promi
   const storage = join(cacheDir, `datasets--${name.split("/").join("--")}`);
   if (offline) return resolveFromCache({ input, storage, revision, path });
 
+  const { downloadFileToCacheDir, listFiles } = await import("@huggingface/hub");
   const repo = { type: "dataset" as const, name };
   const common = {
     repo,

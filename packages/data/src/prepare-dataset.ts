@@ -142,8 +142,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
 
     progress("validate");
     await normalizeBattles(session, { sourceTable: "source", columns, displayPath, columnMap: options.columnMap, promptTurns, modelAliases: options.modelAliases });
-    const inputRows = await session.number("SELECT count(*) FROM battles");
-    await session.run("DROP TABLE source");
+    const inputRows = await session.number("SELECT count(*) FROM source");
     checkAborted();
 
     progress("filter");
@@ -160,7 +159,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
           code: DATA_ERROR_CODES.modelNotFound,
           file: displayPath,
           column: "model_a",
-          hint: "Spell the model as the data does, or map names with modelAliases.",
+          hint: "Spell the model as the data does, or map names with --alias (modelAliases).",
         });
       }
       oriented = `SELECT source_row,
@@ -171,35 +170,38 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
         FROM battles WHERE (model_a = ${strong} AND model_b = ${weak}) OR (model_a = ${weak} AND model_b = ${strong})`;
     }
     const tieLabel = tiePolicy === "weak-wins" ? "'model_b'" : tiePolicy === "strong-wins" ? "'model_a'" : "NULL";
-    await session.run(`CREATE OR REPLACE TABLE labelled AS SELECT source_row, model_a, model_b, prompt, wa, wb, wt,
+    await session.run(`CREATE OR REPLACE VIEW labelled AS SELECT source_row, model_a, model_b, prompt, wa, wb, wt,
         (wt = 1 OR (wa = 1 AND wb = 1)) AS is_tie,
         CASE WHEN wt = 1 OR (wa = 1 AND wb = 1) THEN ${tieLabel} WHEN wa = 1 THEN 'model_a' ELSE 'model_b' END AS label
       FROM (${oriented})`);
-    await session.run("DROP TABLE battles");
     const tieCounts = (await session.rows("SELECT count(*) AS rows, count(*) FILTER (WHERE is_tie) AS ties FROM labelled"))[0]!;
     counts.otherModels = inputRows - Number(tieCounts["rows"]);
     if (tiePolicy === "drop") counts.tiesDropped = Number(tieCounts["ties"]);
     else counts.tiesResolved = Number(tieCounts["ties"]);
+    const decisive = Number(tieCounts["rows"]) - counts.tiesDropped;
 
-    const decisive = Number(tieCounts["rows"]) - (tiePolicy === "drop" ? counts.tiesDropped : 0);
-    let keptSql = "SELECT * FROM labelled WHERE label IS NOT NULL";
-    if (dedupe) {
-      keptSql = `SELECT * FROM (${keptSql}) QUALIFY row_number() OVER (PARTITION BY model_a, model_b, prompt, label ORDER BY source_row) = 1`;
-    }
-    await session.run(`CREATE OR REPLACE TABLE kept AS SELECT * EXCLUDE (is_tie) FROM (${keptSql})`);
-    await session.run("DROP TABLE labelled");
-    const afterDedupe = await session.number("SELECT count(*) FROM kept");
-    counts.duplicates = decisive - afterDedupe;
     const excluded = options.excludeBenchmarks ?? [];
-    if (excluded.length > 0) {
-      const prompts: string[] = [];
-      for (const path of excluded) prompts.push(...(await loadBenchmark({ path, contamination: false })).prompts);
-      await appendPrompts(session, "excluded_raw", prompts);
-      await session.run(`CREATE OR REPLACE TABLE excluded AS SELECT DISTINCT ${normalizedPrompt("prompt")} AS prompt FROM excluded_raw`);
-      await session.run(`DELETE FROM kept WHERE ${normalizedPrompt("prompt")} IN (SELECT prompt FROM excluded)`);
+    let kept = decisive;
+    if (dedupe || excluded.length > 0) {
+      // The slower path, only when asked: a table of the kept battles in file order.
+      const keptSql = dedupe
+        ? "SELECT * EXCLUDE (is_tie) FROM labelled WHERE label IS NOT NULL QUALIFY row_number() OVER (PARTITION BY model_a, model_b, prompt, label ORDER BY source_row) = 1"
+        : "SELECT * EXCLUDE (is_tie) FROM labelled WHERE label IS NOT NULL";
+      await session.run(`CREATE OR REPLACE TABLE kept AS ${keptSql} ORDER BY source_row`);
+      const afterDedupe = await session.number("SELECT count(*) FROM kept");
+      counts.duplicates = decisive - afterDedupe;
+      if (excluded.length > 0) {
+        const prompts: string[] = [];
+        for (const path of excluded) prompts.push(...(await loadBenchmark({ path, contamination: false })).prompts);
+        await appendPrompts(session, "excluded_raw", prompts);
+        await session.run(`CREATE OR REPLACE TABLE excluded AS SELECT DISTINCT ${normalizedPrompt("prompt")} AS prompt FROM excluded_raw`);
+        await session.run(`DELETE FROM kept WHERE ${normalizedPrompt("prompt")} IN (SELECT prompt FROM excluded)`);
+      }
+      kept = await session.number("SELECT count(*) FROM kept");
+      counts.contaminated = afterDedupe - kept;
+    } else {
+      await session.run("CREATE OR REPLACE VIEW kept AS SELECT * EXCLUDE (is_tie) FROM labelled WHERE label IS NOT NULL");
     }
-    const kept = await session.number("SELECT count(*) FROM kept");
-    counts.contaminated = afterDedupe - kept;
     counts.kept = kept;
     if (kept < 2) {
       throw new MufflerError(`only ${kept} battle${kept === 1 ? "" : "s"} left after filtering (pair, ties, duplicates, contamination); need at least 2 to make both splits.`, {
@@ -211,35 +213,25 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     checkAborted();
 
     progress("split");
-    await split(session, { kept, splitRatio, shuffle, stratify, seed, displayPath });
-    await session.run("DROP TABLE kept");
-    checkAborted();
-
-    progress("encode");
-    const names = (await session.rows("SELECT DISTINCT name FROM (SELECT model_a AS name FROM splits UNION ALL SELECT model_b FROM splits)")).map((row) => String(row["name"]));
-    const models = names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    await session.run(`CREATE OR REPLACE TABLE model_ids AS SELECT * FROM (VALUES ${models.map((name, id) => `(${sqlString(name)}, ${id})`).join(", ")}) AS m(name, id)`);
-    await session.run(`CREATE OR REPLACE TABLE encoded AS SELECT s.split, s.prompt_index,
-        CAST(a.id AS INTEGER) AS model_a_id, CAST(b.id AS INTEGER) AS model_b_id, s.label,
-        CAST(CASE WHEN s.label = 'model_a' THEN a.id ELSE b.id END AS INTEGER) AS winner_id,
-        CAST(CASE WHEN s.label = 'model_a' THEN b.id ELSE a.id END AS INTEGER) AS loser_id
-      FROM splits s JOIN model_ids a ON a.name = s.model_a JOIN model_ids b ON b.name = s.model_b`);
-    const labelRows = await session.rows("SELECT split, label, count(*) AS n FROM encoded GROUP BY ALL");
-    const rows = { train: 0, test: 0 };
-    const labelCounts: Record<"train" | "test", Record<string, number>> = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } };
-    for (const row of labelRows) {
-      const which = String(row["split"]) as "train" | "test";
-      rows[which] += Number(row["n"]);
-      labelCounts[which][String(row["label"])] = Number(row["n"]);
-    }
+    const { trainPredicate, labelCounts, rows } = await split(session, { kept, splitRatio, shuffle, stratify, seed, displayPath });
     const ratios = (countsBySplit: Record<string, number>, total: number) =>
       Object.fromEntries(Object.entries(countsBySplit).map(([label, n]) => [label, total === 0 ? 0 : n / total]));
     checkAborted();
 
+    progress("encode");
+    const names =
+      strongModel !== undefined && weakModel !== undefined
+        ? [strongModel, weakModel]
+        : (await session.rows("SELECT DISTINCT name FROM (SELECT DISTINCT model_a AS name FROM kept UNION ALL SELECT DISTINCT model_b FROM kept)")).map((row) => String(row["name"]));
+    const models = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const modelList = `[${models.map(sqlString).join(", ")}]`;
+    const modelId = (column: string) => `CAST(list_position(${modelList}, ${column}) - 1 AS INTEGER)`;
+    const encodedColumns = `prompt_index, ${modelId("model_a")} AS model_a_id, ${modelId("model_b")} AS model_b_id, label,
+      ${modelId("CASE WHEN label = 'model_a' THEN model_a ELSE model_b END")} AS winner_id,
+      ${modelId("CASE WHEN label = 'model_a' THEN model_b ELSE model_a END")} AS loser_id`;
+    checkAborted();
+
     progress("balance");
-    let trainBalanced: number | undefined;
-    let balancedLabelRatios: Record<string, number> | undefined;
-    let trainEncodedSql = "SELECT prompt_index, model_a_id, model_b_id, label, winner_id, loser_id FROM encoded WHERE split = 'train' ORDER BY prompt_index";
     if (balance) {
       const minority = Math.min(labelCounts.train["model_a"] ?? 0, labelCounts.train["model_b"] ?? 0);
       if (minority === 0) {
@@ -250,11 +242,6 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
           hint: "Prepare without balancing, or with another tie policy.",
         });
       }
-      await rmote(session, { total: rows.train, minority, seed, labelCounts: labelCounts.train });
-      trainBalanced = await session.number("SELECT count(*) FROM balanced");
-      const balancedRows = await session.rows("SELECT label, count(*) AS n FROM balanced GROUP BY ALL");
-      balancedLabelRatios = ratios(Object.fromEntries(balancedRows.map((row) => [String(row["label"]), Number(row["n"])])), trainBalanced);
-      trainEncodedSql = "SELECT prompt_index, model_a_id, model_b_id, label, winner_id, loser_id FROM balanced ORDER BY position";
     }
     checkAborted();
 
@@ -266,9 +253,8 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       models,
       ...(strongModel !== undefined && { strongModel }),
       ...(weakModel !== undefined && { weakModel }),
-      rows: { ...rows, ...(trainBalanced !== undefined && { trainBalanced }) },
+      rows: { ...rows },
       labelRatios: { train: ratios(labelCounts.train, rows.train), test: ratios(labelCounts.test, rows.test) },
-      ...(balancedLabelRatios !== undefined && { balancedLabelRatios }),
       inputHash,
       options: {
         input: inputDescription,
@@ -290,15 +276,29 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       counts,
       createdAt: new Date().toISOString(),
     };
-    const rawColumns = "prompt_index, source_row, model_a, model_b, prompt, CAST(wa AS TINYINT) AS winner_model_a, CAST(wb AS TINYINT) AS winner_model_b, CAST(wt AS TINYINT) AS winner_tie, label";
+    const rawColumns = "source_row, model_a, model_b, prompt, CAST(wa AS TINYINT) AS winner_model_a, CAST(wb AS TINYINT) AS winner_model_b, CAST(wt AS TINYINT) AS winner_tie, label";
     await replaceDirectory(paths.root, async (temporary) => {
       await mkdir(join(temporary, "raw"), { recursive: true });
       await mkdir(join(temporary, "encoded"), { recursive: true });
-      const copy = (sql: string, file: string) => session.run(`COPY (${sql}) TO ${sqlString(join(temporary, file))} (FORMAT parquet)`);
-      await copy(`SELECT ${rawColumns} FROM splits WHERE split = 'train' ORDER BY prompt_index`, "raw/train.parquet");
-      await copy(`SELECT ${rawColumns} FROM splits WHERE split = 'test' ORDER BY prompt_index`, "raw/test.parquet");
-      await copy(trainEncodedSql, "encoded/train.parquet");
-      await copy("SELECT prompt_index, model_a_id, model_b_id, label, winner_id, loser_id FROM encoded WHERE split = 'test' ORDER BY prompt_index", "encoded/test.parquet");
+      const file = (name: string) => sqlString(join(temporary, name));
+      const copy = (sql: string, name: string) => session.run(`COPY (${sql}) TO ${file(name)} (FORMAT parquet)`);
+      // Each split keeps file order, and a raw row's position in its file is its prompt index. The encoded files take
+      // that position from the raw files (parquet's file_row_number), so the two always agree.
+      await copy(`SELECT ${rawColumns} FROM kept WHERE ${trainPredicate}`, "raw/train.parquet");
+      await copy(`SELECT ${rawColumns} FROM kept WHERE NOT (${trainPredicate})`, "raw/test.parquet");
+      const rawRows = (name: string) => `(SELECT CAST(file_row_number AS INTEGER) AS prompt_index, model_a, model_b, label FROM read_parquet(${file(name)}, file_row_number = true))`;
+      await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/test.parquet")}`, "encoded/test.parquet");
+      if (balance) {
+        await session.run(`CREATE OR REPLACE TABLE encoded_train AS SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`);
+        const minority = Math.min(labelCounts.train["model_a"] ?? 0, labelCounts.train["model_b"] ?? 0);
+        await rmote(session, { total: rows.train, minority, seed, labelCounts: labelCounts.train });
+        manifest.rows.trainBalanced = await session.number("SELECT count(*) FROM balanced");
+        const balancedRows = await session.rows("SELECT label, count(*) AS n FROM balanced GROUP BY ALL");
+        manifest.balancedLabelRatios = ratios(Object.fromEntries(balancedRows.map((row) => [String(row["label"]), Number(row["n"])])), manifest.rows.trainBalanced);
+        await copy("SELECT prompt_index, model_a_id, model_b_id, label, winner_id, loser_id FROM balanced ORDER BY position", "encoded/train.parquet");
+      } else {
+        await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`, "encoded/train.parquet");
+      }
       await writeJsonAtomic(join(temporary, "manifest.json"), manifest);
     });
     options.onProgress?.({ stage: "prepare", done: STEPS.length, total: STEPS.length, unit: "steps", detail: { step: "done" } });
@@ -318,37 +318,63 @@ function normalizedPrompt(column: string): string {
 }
 
 /**
- * Creates `splits`: every kept row with `split` ('train'/'test') and `prompt_index` (its position in its split).
- * The shuffle orders rows by DuckDB's `hash(source_row, seed)`, deterministic for a DuckDB version and a seed. Sizes follow
- * scikit-learn's train_test_split: the test split gets ceil((1 - ratio) * n) rows (per label when stratified).
+ * Decides the split without moving rows: a battle is in train when its key is at or below the key of the
+ * n_train-th battle (keys: DuckDB's `hash(source_row, seed)` when shuffling, deterministic for a DuckDB version and a
+ * seed; else `source_row`, i.e. file order). Ties of the key are broken by `source_row`, so sizes are exact and follow
+ * scikit-learn's train_test_split: the test split gets ceil((1 - ratio) * n) battles (per label when stratified).
  */
 async function split(
   session: DuckDbSession,
   options: { kept: number; splitRatio: number; shuffle: boolean; stratify: boolean; seed: number; displayPath: string },
-): Promise<void> {
+): Promise<{ trainPredicate: string; rows: { train: number; test: number }; labelCounts: Record<"train" | "test", Record<string, number>> }> {
   const { splitRatio, seed } = options;
   const testSize = (n: number) => Math.ceil(Number(((1 - splitRatio) * n).toFixed(9)));
-  const order = options.shuffle ? `hash(source_row, ${seed}), source_row` : "source_row";
-  let trainCondition: string;
+  const key = options.shuffle ? `hash(source_row, ${seed})` : "CAST(source_row AS UBIGINT)";
+  const groups: { condition: string; size: number }[] = [];
   if (options.stratify) {
-    const perLabel = await session.rows("SELECT label, count(*) AS n FROM kept GROUP BY ALL");
-    const cases = perLabel.map((row) => `WHEN ${sqlString(String(row["label"]))} THEN ${Number(row["n"]) - testSize(Number(row["n"]))}`).join(" ");
-    trainCondition = `(row_number() OVER (PARTITION BY label ORDER BY ${order}) - 1) < (CASE label ${cases} END)`;
+    for (const row of await session.rows("SELECT label, count(*) AS n FROM kept GROUP BY ALL ORDER BY label")) {
+      groups.push({ condition: `label = ${sqlString(String(row["label"]))}`, size: Number(row["n"]) });
+    }
   } else {
-    trainCondition = `(row_number() OVER (ORDER BY ${order}) - 1) < ${options.kept - testSize(options.kept)}`;
+    groups.push({ condition: "TRUE", size: options.kept });
   }
-  await session.run(`CREATE OR REPLACE TABLE splits_unordered AS SELECT *, CASE WHEN ${trainCondition} THEN 'train' ELSE 'test' END AS split FROM kept`);
-  await session.run(`CREATE OR REPLACE TABLE splits AS SELECT *, CAST(row_number() OVER (PARTITION BY split ORDER BY ${order}) - 1 AS INTEGER) AS prompt_index FROM splits_unordered`);
-  await session.run("DROP TABLE splits_unordered");
-  const sizes = (await session.rows("SELECT count(*) FILTER (WHERE split = 'train') AS train, count(*) FILTER (WHERE split = 'test') AS test FROM splits"))[0]!;
-  if (Number(sizes["train"]) === 0 || Number(sizes["test"]) === 0) {
-    throw new MufflerError(`the split ratio ${splitRatio} leaves the ${Number(sizes["train"]) === 0 ? "train" : "test"} split empty (${options.kept} battles).`, {
+  const parts: string[] = [];
+  for (const group of groups) {
+    const train = group.size - testSize(group.size);
+    const test = group.size - train;
+    if (train <= 0 || test <= 0) {
+      parts.push(`(${group.condition} AND ${train > 0 ? "TRUE" : "FALSE"})`);
+      continue;
+    }
+    // Find the boundary from the smaller side (a top-N of n_test rows is cheaper than one of n_train).
+    const ascending = train <= test;
+    const direction = ascending ? "ASC" : "DESC";
+    const boundary = (await session.rows(`SELECT ${key} AS k, source_row AS s FROM kept WHERE ${group.condition} ORDER BY k ${direction}, s ${direction} LIMIT 1 OFFSET ${(ascending ? train : test) - 1}`))[0]!;
+    const k = String(boundary["k"]);
+    const s = String(boundary["s"]);
+    parts.push(
+      ascending
+        ? `(${group.condition} AND (${key} < ${k} OR (${key} = ${k} AND source_row <= ${s})))`
+        : `(${group.condition} AND NOT (${key} > ${k} OR (${key} = ${k} AND source_row >= ${s})))`,
+    );
+  }
+  const trainPredicate = parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
+  const labelCounts: Record<"train" | "test", Record<string, number>> = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } };
+  const rows = { train: 0, test: 0 };
+  for (const row of await session.rows(`SELECT ${trainPredicate} AS in_train, label, count(*) AS n FROM kept GROUP BY ALL`)) {
+    const which = row["in_train"] ? "train" : "test";
+    labelCounts[which][String(row["label"])] = Number(row["n"]);
+    rows[which] += Number(row["n"]);
+  }
+  if (rows.train === 0 || rows.test === 0) {
+    throw new MufflerError(`the split ratio ${splitRatio} leaves the ${rows.train === 0 ? "train" : "test"} split empty (${options.kept} battles).`, {
       code: DATA_ERROR_CODES.tooFewRows,
       file: options.displayPath,
       field: "splitRatio",
       hint: "Use more battles or a split ratio nearer 0.5.",
     });
   }
+  return { trainPredicate, rows, labelCounts };
 }
 
 /**
@@ -362,11 +388,11 @@ async function rmote(session: DuckDbSession, options: { total: number; minority:
   const columns = "prompt_index, model_a_id, model_b_id, label, winner_id, loser_id";
   await session.run(`CREATE OR REPLACE TABLE balanced_base AS
     SELECT ${columns}, row_number() OVER (ORDER BY hash(prompt_index, ${seed}, 11), prompt_index) - 1 AS base_index FROM (
-      SELECT ${columns} FROM encoded WHERE split = 'train' AND label = '${minorityLabel}'
+      SELECT ${columns} FROM encoded_train WHERE label = '${minorityLabel}'
       UNION ALL
       SELECT ${columns} FROM (
         SELECT ${columns}, row_number() OVER (ORDER BY hash(prompt_index, ${seed}, 7), prompt_index) AS r
-        FROM encoded WHERE split = 'train' AND label <> '${minorityLabel}'
+        FROM encoded_train WHERE label <> '${minorityLabel}'
       ) WHERE r <= ${minority}
     )`);
   const base = 2 * minority;

@@ -14,7 +14,7 @@ export interface PreparedBattles {
 }
 
 /**
- * Reads a prepared split from a run directory: the prompts of `dataset/raw/<split>.parquet` (in prompt-index order)
+ * Reads a prepared split from a run directory: the prompts of `dataset/raw/<split>.parquet` (row i is prompt i)
  * and the battles of `dataset/encoded/<split>.parquet` (for `train`, the balanced rows when balancing was asked).
  * @throws MufflerError `data/missing-dataset` when the files are absent.
  */
@@ -31,7 +31,11 @@ export async function readPreparedBattles(runDirectory: string, split: Split): P
   }
   const session = await DuckDbSession.open();
   try {
-    const prompts = (await session.read(`SELECT prompt FROM read_parquet(${sqlString(raw)}) ORDER BY prompt_index`)).getColumnsJS()[0] as string[];
+    // A raw row's position in its file is its prompt index; placing each prompt by its file row number keeps that
+    // true whatever order DuckDB hands the rows over in.
+    const [stored, indices] = (await session.read(`SELECT prompt, CAST(file_row_number AS INTEGER) FROM read_parquet(${sqlString(raw)}, file_row_number = true)`)).getColumnsJS() as [string[], number[]];
+    const prompts = new Array<string>(stored.length);
+    for (let row = 0; row < stored.length; row++) prompts[indices[row]!] = stored[row]!;
     const columns = (await session.read(`SELECT winner_id, loser_id, prompt_index FROM read_parquet(${sqlString(encoded)})`)).getColumnsJS() as number[][];
     return {
       prompts,

@@ -114,3 +114,11 @@ describe.skipIf(!existsSync(mmlu))("muffler prepare --benchmark on ../shared/dat
     expect(manifest.rows.train + manifest.rows.test).toBe(12_054);
   });
 });
+
+describe("muffler prepare flags", () => {
+  it("offers exactly the tie policies of @muffler/data", async () => {
+    const { TIE_POLICIES } = await import("@muffler/data");
+    const help = await cli("prepare", "--help");
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(`choices: ${TIE_POLICIES.map((policy) => `"${policy}"`).join(", ")}`);
+  });
+});

@@ -1,5 +1,5 @@
 import { MufflerError } from "@muffler/core";
-import { DATA_ERROR_CODES, prepareDataset, type PrepareDatasetResult, TIE_POLICIES, type TiePolicy } from "@muffler/data";
+import type { PrepareDatasetResult, TiePolicy } from "@muffler/data";
 import { Command, Option } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
 import { createProgressBar } from "../progress-bar.ts";
@@ -28,6 +28,9 @@ interface PrepareFlags {
   json?: boolean;
 }
 
+/** The tie policies (as @muffler/data's TIE_POLICIES; kept here so that loading the CLI does not load DuckDB). */
+const TIE_POLICIES = ["drop", "weak-wins", "strong-wins"] as const satisfies readonly TiePolicy[];
+
 /** Parses `a=b,c=d` into `{ a: "b", c: "d" }`. */
 export function parsePairs(text: string | undefined, field: string): Record<string, string> {
   if (text === undefined || text.trim() === "") return {};
@@ -36,7 +39,7 @@ export function parsePairs(text: string | undefined, field: string): Record<stri
     const at = entry.indexOf("=");
     if (at <= 0 || at === entry.length - 1) {
       throw new MufflerError(`"${entry}" is not of the form name=value.`, {
-        code: field === "--column-map" ? DATA_ERROR_CODES.badColumnMap : DATA_ERROR_CODES.badOption,
+        code: field === "--column-map" ? "data/bad-column-map" : "data/bad-option",
         field,
         hint: `Write ${field} name=value,name=value.`,
       });
@@ -73,6 +76,8 @@ export function prepareCommand(): Command {
     .option("--cache-dir <dir>", "hf: inputs: the Hugging Face cache directory")
     .option("--json", "print the result as JSON")
     .action(async (flags: PrepareFlags & { fileOrder?: boolean }) => {
+      // Loaded here, not at the top: DuckDB's native library is only worth loading for this command.
+      const { prepareDataset } = await import("@muffler/data");
       const bar = createProgressBar({ enabled: !flags.json });
       let result: PrepareDatasetResult;
       try {

@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from "@duckdb/node-api";
 
 /** A single-use in-memory DuckDB database and connection. Close it when done. */
 export class DuckDbSession {
@@ -14,30 +14,33 @@ export class DuckDbSession {
   static async open(options: { threads?: number } = {}): Promise<DuckDbSession> {
     const settings: Record<string, string> = {};
     if (options.threads !== undefined) settings["threads"] = String(options.threads);
-    const instance = await DuckDBInstance.create(":memory:", settings);
+    // Loaded on first use: the native library takes a noticeable part of a second to load, which commands that only
+    // read a manifest should not pay.
+    const { DuckDBInstance: Instance } = await import("@duckdb/node-api");
+    const instance = await Instance.create(":memory:", settings);
     const connection = await instance.connect();
     return new DuckDbSession(instance, connection);
   }
 
   /** Runs statements, discarding results. */
   async run(sql: string): Promise<void> {
-    await this.#connection.run(sql);
+    await timed(sql, () => this.#connection.run(sql));
   }
 
   /** Runs a query and reads every row. */
   async read(sql: string): Promise<DuckDBResultReader> {
-    return this.#connection.runAndReadAll(sql);
+    return timed(sql, () => this.#connection.runAndReadAll(sql));
   }
 
   /** Runs a query and returns its rows as JSON-compatible objects (bigints become strings, see `readNumber`). */
   async rows(sql: string): Promise<Record<string, unknown>[]> {
-    const reader = await this.#connection.runAndReadAll(sql);
+    const reader = await this.read(sql);
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   }
 
   /** The first column of the first row as a number (0 when there is no row or the value is null). */
   async number(sql: string): Promise<number> {
-    const reader = await this.#connection.runAndReadAll(sql);
+    const reader = await this.read(sql);
     if (reader.currentRowCount === 0) return 0;
     const value = reader.value(0, 0);
     if (value === null || value === undefined) return 0;
@@ -62,4 +65,15 @@ export function sqlString(value: string): string {
 /** A SQL identifier: `"model_a"`. */
 export function sqlIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** With MUFFLER_DEBUG_SQL=1, prints each statement's time on stderr (for profiling). */
+async function timed<T>(sql: string, work: () => Promise<T>): Promise<T> {
+  if (process.env["MUFFLER_DEBUG_SQL"] !== "1") return work();
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    process.stderr.write(`[sql ${(performance.now() - start).toFixed(0).padStart(6)} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}\n`);
+  }
 }

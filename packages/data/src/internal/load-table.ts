@@ -29,7 +29,7 @@ export async function loadTable(session: DuckDbSession, options: { paths: string
     if (size === 0) throw new MufflerError("the file is empty.", { code: DATA_ERROR_CODES.emptyFile, file: path, hint: "Give a file with a header and at least one data row." });
   }
   const list = `[${paths.map(sqlString).join(", ")}]`;
-  const reader = readerSql(format, list);
+  const reader = readerSql(format, list, paths.length);
   try {
     await session.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${reader}`);
   } catch (error) {
@@ -43,18 +43,20 @@ export async function loadTable(session: DuckDbSession, options: { paths: string
   return columns;
 }
 
-function readerSql(format: FileFormat, list: string): string {
+function readerSql(format: FileFormat, list: string, files: number): string {
+  // union_by_name only for several files: it costs a little even for one.
+  const union = files > 1 ? ", union_by_name = true" : "";
   switch (format) {
     case "csv":
-      return `read_csv(${list}, header = true, all_varchar = true, union_by_name = true)`;
+      return `read_csv(${list}, header = true, all_varchar = true${union})`;
     case "tsv":
-      return `read_csv(${list}, header = true, all_varchar = true, delim = '\t', union_by_name = true)`;
+      return `read_csv(${list}, header = true, all_varchar = true, delim = '\t'${union})`;
     case "jsonl":
-      return `read_json(${list}, format = 'newline_delimited', union_by_name = true)`;
+      return `read_json(${list}, format = 'newline_delimited'${union})`;
     case "json":
-      return `read_json(${list}, format = 'auto', union_by_name = true)`;
+      return `read_json(${list}, format = 'auto'${union})`;
     case "parquet":
-      return `read_parquet(${list}, union_by_name = true)`;
+      return `read_parquet(${list}${union})`;
   }
 }
 

@@ -10,7 +10,7 @@ const TIE_ALIASES = ["winner_tie", "tie_ab", "tie"];
 
 
 /**
- * Builds the table `battles(source_row, model_a, model_b, prompt, wa, wb, wt)` from a loaded table, resolving the
+ * Builds the view `battles(source_row, model_a, model_b, prompt, wa, wb, wt)` over a loaded table, resolving the
  * column mapping, extracting prompts from turn lists and normalizing the winner columns to 0/1, then validates every
  * row. Throws on the first bad row with its file row and column.
  */
@@ -38,7 +38,8 @@ export async function normalizeBattles(
     return `CASE ${text} ${aliases.map(([from, to]) => `WHEN ${sqlString(from)} THEN ${sqlString(to)}`).join(" ")} ELSE ${text} END`;
   };
   const hasTieColumn = resolved.winner_tie !== undefined;
-  await session.run(`CREATE OR REPLACE TABLE battles AS SELECT
+  // A view, not a table: later steps read through it, so the prompts are never copied before the final write.
+  await session.run(`CREATE OR REPLACE VIEW battles AS SELECT
       CAST(rowid + 1 AS BIGINT) AS source_row,
       ${model("model_a")} AS model_a,
       ${model("model_b")} AS model_b,
@@ -148,8 +149,9 @@ function resolveColumns(columns: ColumnInfo[], columnMap: Record<string, string>
 
 /** SQL for a winner flag as 0/1, NULL when the value is not a 0/1 flag. */
 function winnerExpression(column: string, type: string): string {
+  // The exact '0' / '1' first (nearly every value), the slower spellings only for the rest.
   const text = (value: string) =>
-    `CASE lower(trim(${value})) WHEN '1' THEN 1 WHEN '0' THEN 0 WHEN 'true' THEN 1 WHEN 'false' THEN 0 WHEN '1.0' THEN 1 WHEN '0.0' THEN 0 END`;
+    `CASE ${value} WHEN '1' THEN 1 WHEN '0' THEN 0 ELSE CASE lower(trim(${value})) WHEN '1' THEN 1 WHEN '0' THEN 0 WHEN 'true' THEN 1 WHEN 'false' THEN 0 WHEN '1.0' THEN 1 WHEN '0.0' THEN 0 END END`;
   if (type === "BOOLEAN") return `CAST(${column} AS INTEGER)`;
   if (/^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|DOUBLE|REAL|DECIMAL.*)$/i.test(type)) return `CASE WHEN ${column} = 1 THEN 1 WHEN ${column} = 0 THEN 0 END`;
   if (type === "VARCHAR") return text(column);
@@ -167,9 +169,8 @@ async function promptExpressions(
     turns === "first" ? `json_extract_string(${json}, '$[0]')` : `array_to_string(list_filter(json_extract_string(${json}, '$[*]'), turn -> turn IS NOT NULL), '\n\n')`;
   if (type === "VARCHAR") {
     // Arena stores each prompt as a JSON list of turns: treat the column so when every value looks like one.
-    const notList = await session.number(`SELECT count(*) FROM ${options.sourceTable} WHERE ${column} IS NOT NULL AND NOT starts_with(ltrim(${column}), '[')`);
-    const total = await session.number(`SELECT count(${column}) FROM ${options.sourceTable}`);
-    if (notList > 0 || total === 0) return { value: column, ok: "TRUE" };
+    const looks = (await session.rows(`SELECT count(${column}) AS total, count(*) FILTER (WHERE starts_with(ltrim(${column}), '[')) AS lists FROM ${options.sourceTable}`))[0]!;
+    if (Number(looks["lists"]) < Number(looks["total"]) || Number(looks["total"]) === 0) return { value: column, ok: "TRUE" };
     return {
       value: `CASE WHEN json_valid(${column}) AND json_type(${column}) = 'ARRAY' THEN ${fromJsonList(column)} END`,
       ok: `(${column} IS NULL OR (json_valid(${column}) AND json_type(${column}) = 'ARRAY'))`,
