@@ -4,6 +4,7 @@
 ;;   m  = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
 ;;   W[h] -= step * m / (sqrt(v) * ib2 + eps)             (PyTorch's Adam, step = lr / bias1, ib2 = 1 / sqrt(bias2))
 ;; over `bytes` bytes (a multiple of 16), and stores t0, t1 as two f32 at `out`.
+;; fold2: a0 += b0 W[h], a1 += b1 W[h] (the next step's folded vectors of two models, before their normalization).
 ;; Build: node scripts/build-kernel.mjs (writes adam-row-kernel.ts with the module's bytes).
 (module
   (memory (export "memory") 1)
@@ -57,4 +58,19 @@
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $loop)))
     (f32.store (local.get $out) (call $sum (local.get $t0)))
-    (f32.store offset=4 (local.get $out) (call $sum (local.get $t1)))))
+    (f32.store offset=4 (local.get $out) (call $sum (local.get $t1))))
+  (func (export "fold2")
+    (param $w i32) (param $a0 i32) (param $a1 i32) (param $bytes i32) (param $b0 f32) (param $b1 f32)
+    (local $i i32) (local $wv v128) (local $B0 v128) (local $B1 v128)
+    (local.set $B0 (f32x4.splat (local.get $b0)))
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+        (local.set $wv (v128.load (i32.add (local.get $w) (local.get $i))))
+        (v128.store (i32.add (local.get $a0) (local.get $i))
+          (f32x4.add (v128.load (i32.add (local.get $a0) (local.get $i))) (f32x4.mul (local.get $B0) (local.get $wv))))
+        (v128.store (i32.add (local.get $a1) (local.get $i))
+          (f32x4.add (v128.load (i32.add (local.get $a1) (local.get $i))) (f32x4.mul (local.get $B1) (local.get $wv))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $loop)))))

@@ -30,6 +30,8 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
+type Fold2 = (w: number, a0: number, a1: number, bytes: number, b0: number, b1: number) => void;
+
 let compiled: object | undefined | null;
 
 /**
@@ -42,6 +44,11 @@ export interface AdamRowKernel {
   vW: Float32Array;
   r0: Float32Array;
   r1: Float32Array;
+  /** The unnormalized folded vectors of models 0 and 1 (two-model runs). */
+  a0: Float32Array;
+  a1: Float32Array;
+  /** a0 += b0 W[h], a1 += b1 W[h]. */
+  fold2(h: number, b0: number, b1: number): void;
   /** Runs the kernel on row h; returns t0 and t1 in `result`. */
   row(h: number, b0: number, b1: number, weightDecay: number, beta1: number, beta2: number, stepSize: number, inverseSqrtBias2: number, epsilon: number): void;
   result: Float32Array;
@@ -61,9 +68,10 @@ export function createAdamRowKernel(hidden: number, dimension: number): AdamRowK
   const instance = new wasm.Instance(compiled, {});
   const memory = instance.exports.memory as WasmMemory;
   const adamRow = instance.exports.adamRow as AdamRow;
+  const fold2 = instance.exports.fold2 as Fold2;
   const matrixBytes = hidden * dimension * 4;
   const rowBytes = dimension * 4;
-  const layout = { W: 0, mW: matrixBytes, vW: 2 * matrixBytes, r0: 3 * matrixBytes, r1: 3 * matrixBytes + rowBytes, out: 3 * matrixBytes + 2 * rowBytes };
+  const layout = { W: 0, mW: matrixBytes, vW: 2 * matrixBytes, r0: 3 * matrixBytes, r1: 3 * matrixBytes + rowBytes, a0: 3 * matrixBytes + 2 * rowBytes, a1: 3 * matrixBytes + 3 * rowBytes, out: 3 * matrixBytes + 4 * rowBytes };
   const total = layout.out + 16;
   const pages = Math.ceil(total / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
@@ -74,7 +82,12 @@ export function createAdamRowKernel(hidden: number, dimension: number): AdamRowK
     vW: new Float32Array(buffer, layout.vW, hidden * dimension),
     r0: new Float32Array(buffer, layout.r0, dimension),
     r1: new Float32Array(buffer, layout.r1, dimension),
+    a0: new Float32Array(buffer, layout.a0, dimension),
+    a1: new Float32Array(buffer, layout.a1, dimension),
     result: new Float32Array(buffer, layout.out, 2),
+    fold2(h, b0, b1) {
+      fold2(layout.W + h * rowBytes, layout.a0, layout.a1, rowBytes, b0, b1);
+    },
     row(h, b0, b1, weightDecay, beta1, beta2, stepSize, inverseSqrtBias2, epsilon) {
       const offset = h * rowBytes;
       adamRow(layout.W + offset, layout.mW + offset, layout.vW + offset, layout.r0, layout.r1, rowBytes, layout.out, b0, b1, weightDecay, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);

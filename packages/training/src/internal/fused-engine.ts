@@ -321,6 +321,10 @@ export class FusedEngine implements TrainingEngine {
     const W = this.#W;
     const bColumn = this.#bColumn;
     const wOffset = h * D;
+    if (this.#N === 2 && this.#kernel !== undefined) {
+      this.#kernel.fold2(h, bColumn[0]!, bColumn[1]!);
+      return;
+    }
     if (this.#N === 2) {
       const b0 = bColumn[0]!;
       const b1 = bColumn[1]!;
@@ -341,6 +345,12 @@ export class FusedEngine implements TrainingEngine {
   /** Divides a_m by |P_m| and refreshes u, b and the norms from the stored P and c. */
   #finishFold(): void {
     const { N, H, D } = { N: this.#N, H: this.#H, D: this.#D };
+    if (N === 2 && this.#kernel !== undefined) {
+      this.#a.set(this.#kernel.a0, 0);
+      this.#a.set(this.#kernel.a1, D);
+      this.#kernel.a0.fill(0);
+      this.#kernel.a1.fill(0);
+    }
     for (let m = 0; m < N; m++) {
       const norm = Math.max(Math.sqrt(this.#normSquares[m]!), NORMALIZE_EPSILON);
       this.#norms[m] = norm;
