@@ -31,6 +31,13 @@ let started = performance.now();
 const vectors = await useLite.embed(sample, { batchSize: BATCH_SIZE });
 const seconds = (performance.now() - started) / 1000;
 
+// use-lite with the feed-forward layers in int8 (opt-in), on the same sample.
+const quantized = await createUseLiteEmbedder({ quantize: "ffn" });
+await quantized.embed(sample.slice(0, 8));
+started = performance.now();
+const quantizedVectors = await quantized.embed(sample, { batchSize: BATCH_SIZE });
+const quantizedSeconds = (performance.now() - started) / 1000;
+
 // lexical on the whole sample.
 const lexical = createLexicalEmbedder();
 await lexical.embed(sample.slice(0, 64));
@@ -50,6 +57,7 @@ for (let start = 0; start < referenceSample.length; start += BATCH_SIZE) {
 }
 const referenceSeconds = (performance.now() - started) / 1000;
 const maxCosineGap = Math.max(...referenceVectors.map((vector, index) => 1 - cosine(vectors[index]!, vector)));
+const quantizedMaxCosineGap = Math.max(...referenceVectors.map((vector, index) => 1 - cosine(quantizedVectors[index]!, vector)));
 
 const textsPerSecond = SAMPLE / seconds;
 const referenceTextsPerSecond = REFERENCE_SAMPLE / referenceSeconds;
@@ -66,6 +74,15 @@ const result = {
   ratio: round(textsPerSecond / referenceTextsPerSecond, 2),
   maxCosineGap: Number(maxCosineGap.toExponential(3)),
   batchSize: BATCH_SIZE,
+  quantizedFfn: {
+    embedderId: quantized.id,
+    engine: quantized.engine,
+    texts: SAMPLE,
+    seconds: round(quantizedSeconds, 3),
+    textsPerSecond: round(SAMPLE / quantizedSeconds, 1),
+    ratio: round(SAMPLE / quantizedSeconds / referenceTextsPerSecond, 2),
+    maxCosineGap: Number(quantizedMaxCosineGap.toExponential(3)),
+  },
   lexical: { embedderId: lexical.id, texts: SAMPLE, seconds: round(lexicalSeconds, 3), textsPerSecond: round(SAMPLE / lexicalSeconds, 1) },
   data: "../shared/data/routellm-evals/mmlu/responses (all 57 subjects)",
   sampling: `SeededRandom(${SEED}).permutation of ${all.length} MMLU prompts, first ${SAMPLE}; the reference (about 14 texts/s) is timed on the first ${REFERENCE_SAMPLE} of them, and maxCosineGap is over those ${REFERENCE_SAMPLE}.`,
@@ -79,6 +96,7 @@ console.log(
   [
     `embedder    texts  seconds   texts/s`,
     `use-lite  ${String(SAMPLE).padStart(7)} ${seconds.toFixed(2).padStart(8)} ${textsPerSecond.toFixed(1).padStart(9)}`,
+    `use-lite int8-ffn ${String(SAMPLE).padStart(0)} ${quantizedSeconds.toFixed(2).padStart(8)} ${(SAMPLE / quantizedSeconds).toFixed(1).padStart(9)}  ratio ${result.quantizedFfn.ratio}x, gap ${result.quantizedFfn.maxCosineGap}`,
     `reference ${String(REFERENCE_SAMPLE).padStart(7)} ${referenceSeconds.toFixed(2).padStart(8)} ${referenceTextsPerSecond.toFixed(1).padStart(9)}`,
     `lexical   ${String(SAMPLE).padStart(7)} ${lexicalSeconds.toFixed(2).padStart(8)} ${(SAMPLE / lexicalSeconds).toFixed(1).padStart(9)}`,
     `ratio ${result.ratio}x, max cosine gap ${result.maxCosineGap}; wrote ${resultPath}`,

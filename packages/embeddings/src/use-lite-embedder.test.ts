@@ -50,6 +50,15 @@ describe("use-lite", () => {
     }
   });
 
+  it("with quantize: \"ffn\" stays within cosine 0.999 of the reference, under its own id", async () => {
+    const quantized = await createUseLiteEmbedder({ quantize: "ffn" });
+    const vectors = await quantized.embed(TEXTS);
+    expect(quantized.id).toBe(`${embedder.id};quantize=ffn-int8`);
+    vectors.forEach((vector, index) => expect(cosine(vector, reference[index]!), `text ${index}`).toBeGreaterThanOrEqual(0.999));
+    await quantized.dispose?.();
+    await expect(createUseLiteEmbedder({ quantize: "ffn", engine: "tfjs" })).rejects.toMatchObject({ code: "embeddings/bad-option" });
+  });
+
   it("has one id for both engines (their vectors agree), so they share a cache", () => {
     expect(tfjs.id).toBe(embedder.id);
   });

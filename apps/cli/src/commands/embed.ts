@@ -17,6 +17,8 @@ export interface EmbedFlags {
   allowDownload?: boolean;
   /** @default "onnx" */
   engine?: "onnx" | "tfjs";
+  /** @default "none" */
+  quantize?: "none" | "ffn";
   json?: boolean;
 }
 
@@ -55,6 +57,7 @@ export function embedCommand(): Command {
     .option("--cache <dir>", "the embedding cache folder (default <run>/embeddings/cache); share one between runs to never embed a prompt twice")
     .option("--benchmark <path>", "embed this benchmark's prompts into the cache (MMLU folder, GSM8K CSV, MT-Bench judgements)")
     .addOption(new Option("--engine <engine>", "use-lite: onnx (onnxruntime-node, native) or tfjs (@tensorflow/tfjs, wasm or tfjs-node when installed)").choices(["onnx", "tfjs"]).default("onnx"))
+    .addOption(new Option("--quantize <what>", "use-lite on onnx: ffn runs the feed-forward layers in int8 (about 2x faster, cosine >= 0.999 to the exact vectors, its own cache id)").choices(["none", "ffn"]).default("none"))
     .option("--allow-download", "st:<hf-id>: download the model into the Hugging Face cache when it is not there")
     .option("--json", "print the result as JSON")
     .action(async (flags: EmbedFlags) => {
@@ -77,7 +80,7 @@ export async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
   }
   // An unknown embedder name fails before anything is read.
   const embedder: Embedder = await createEmbedder(flags.embedder, {
-    useLite: { engine: flags.engine ?? "onnx" },
+    useLite: { engine: flags.engine ?? "onnx", quantize: flags.quantize ?? "none" },
     sentenceTransformer: { allowDownload: flags.allowDownload === true },
   });
   const inputs: { part: string; prompts: string[]; split?: "train" | "test" }[] = [];

@@ -3,14 +3,14 @@
  * and to export graphs for onnxruntime. Field numbers follow onnx/onnx.proto.
  */
 
-export const ONNX_TYPES = { float: 1, int32: 6, int64: 7, bool: 9 } as const;
+export const ONNX_TYPES = { float: 1, int8: 3, int32: 6, int64: 7, bool: 9 } as const;
 export type OnnxType = keyof typeof ONNX_TYPES;
 
 export interface OnnxTensor {
   name: string;
   type: OnnxType;
   dims: readonly number[];
-  data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
 }
 
 export type OnnxAttribute = number | readonly number[] | string | OnnxTensor | { float: number } | { floats: readonly number[] };
@@ -39,6 +39,8 @@ export interface OnnxGraph {
   outputs: readonly OnnxValueInfo[];
   /** @default 17 */
   opset?: number;
+  /** Opsets of other domains the nodes use, e.g. `{ "com.microsoft": 1 }` for onnxruntime's contrib ops. */
+  extraOpsets?: Record<string, number>;
 }
 
 class Writer {
@@ -159,5 +161,6 @@ export function encodeOnnxModel(graph: OnnxGraph): Uint8Array {
     for (const output of graph.outputs) writer.message(12, (inner) => writeValueInfo(inner, output));
   });
   model.message(8, (opset) => opset.string(1, "").int(2, graph.opset ?? 17));
+  for (const [domain, version] of Object.entries(graph.extraOpsets ?? {})) model.message(8, (opset) => opset.string(1, domain).int(2, version));
   return model.finish();
 }
