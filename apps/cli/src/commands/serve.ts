@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { MufflerError } from "@muffler/core";
 import { ROUTE_TURNS, ROUTER_ERROR_CODES, Router, createServer, loadServerConfig } from "@muffler/router";
 import type { MufflerServer, RouteTurns, ServerConfig } from "@muffler/router";
@@ -14,6 +15,7 @@ interface ServeFlags {
   maxPromptChars?: string;
   turns?: string;
   logLevel: string;
+  workers?: string;
 }
 
 /** `muffler serve`: the OpenAI-compatible routing server in front of a strong and a weak upstream. */
@@ -33,18 +35,62 @@ export function serveCommand(): Command {
     .option("--max-prompt-chars <n>", "longest text the router embeds (default 32000)")
     .option("--turns <turns>", `which turns of a conversation count: ${ROUTE_TURNS.join(", ")} (default last-user)`)
     .option("--log-level <level>", "fatal, error, warn, info, debug or silent", "info")
+    .option("--workers <n>", "server processes sharing the port, each with its own router and embedder (the embedder is single-threaded: up to one per free core; /metrics is per process)", "1")
     .action(async (flags: ServeFlags) => {
-      const { server, url } = await startServe(flags);
-      process.stderr.write(`muffler serve: listening on ${url} (Ctrl-C drains in-flight requests and stops)\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.stderr.write("muffler serve: draining in-flight requests...\n");
-          void server.close().then(resolve, resolve);
-        };
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+      const workers = integer(flags.workers, "--workers") ?? 1;
+      if (workers > 1 && cluster.isPrimary) {
+        process.exitCode = await runWorkers(workers);
+        return;
+      }
+      try {
+        const { server, url } = await startServe(flags);
+        process.stderr.write(`muffler serve: listening on ${url} (Ctrl-C drains in-flight requests and stops)\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.stderr.write("muffler serve: draining in-flight requests...\n");
+            void server.close().then(resolve, resolve);
+          };
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+      } finally {
+        // A cluster worker keeps an IPC channel open to its primary: let it go so that the process can end.
+        // (worker.disconnect, not process.disconnect, which makes the worker exit with code 0 whatever happened).
+        cluster.worker?.disconnect();
+      }
+    });
+}
+
+/**
+ * The primary of `--workers N`: forks N processes that run this same command and share the port (node:cluster hands
+ * out the connections). SIGINT/SIGTERM reach every worker, which drains and exits; a worker that fails stops them all.
+ * Resolves with the exit code.
+ */
+async function runWorkers(count: number): Promise<number> {
+  let stopping = false;
+  let exitCode = 0;
+  const stopAll = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+  };
+  process.once("SIGINT", stopAll);
+  process.once("SIGTERM", stopAll);
+  const exits = Array.from({ length: count }, () => {
+    const worker = cluster.fork();
+    return new Promise<void>((resolve) => {
+      worker.once("exit", (code) => {
+        if (!stopping && code !== 0) {
+          exitCode = code ?? 2;
+          stopAll();
+        }
+        resolve();
       });
     });
+  });
+  await Promise.all(exits);
+  process.removeListener("SIGINT", stopAll);
+  process.removeListener("SIGTERM", stopAll);
+  return exitCode;
 }
 
 /** Loads the router and the configuration and starts listening (exported for tests). */
