@@ -106,7 +106,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   }
 
   const engine: TrainingEngine =
-    options.engine === "tfjs" ? await TfjsEngine.create(state.parameters, state.adam, hyperparameters) : new FusedEngine(state.parameters, state.adam, hyperparameters);
+    options.engine === "tfjs" ? await TfjsEngine.create(state.parameters, state.adam, hyperparameters) : new FusedEngine(state.parameters, state.adam, hyperparameters, { batchSize: options.batchSize });
   const B = options.batchSize;
   const stepsPerEpoch = Math.ceil(count / B);
   const totalSteps = stepsPerEpoch * options.epochs;

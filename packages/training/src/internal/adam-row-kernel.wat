@@ -5,6 +5,7 @@
 ;;   W[h] -= step * m / (sqrt(v) * ib2 + eps)             (PyTorch's Adam, step = lr / bias1, ib2 = 1 / sqrt(bias2))
 ;; over `bytes` bytes (a multiple of 16), and stores t0, t1 as two f32 at `out`.
 ;; fold2: a0 += b0 W[h], a1 += b1 W[h] (the next step's folded vectors of two models, before their normalization).
+;; dots: out[i] = delta . rows[i] for `count` rows of `bytes` bytes; accumulate: r += sum_i coefficients[i] rows[i].
 ;; Build: node scripts/build-kernel.mjs (writes adam-row-kernel.ts with the module's bytes).
 (module
   (memory (export "memory") 1)
@@ -73,4 +74,43 @@
         (v128.store (i32.add (local.get $a1) (local.get $i))
           (f32x4.add (v128.load (i32.add (local.get $a1) (local.get $i))) (f32x4.mul (local.get $B1) (local.get $wv))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $loop)))))
+        (br $loop))))
+  (func (export "dots")
+    (param $rows i32) (param $count i32) (param $bytes i32) (param $delta i32) (param $out i32)
+    (local $row i32) (local $i i32) (local $base i32) (local $sum v128)
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $count)))
+        (local.set $base (i32.add (local.get $rows) (i32.mul (local.get $row) (local.get $bytes))))
+        (local.set $sum (f32x4.splat (f32.const 0)))
+        (local.set $i (i32.const 0))
+        (block $done
+          (loop $loop
+            (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+            (local.set $sum
+              (f32x4.add (local.get $sum)
+                (f32x4.mul (v128.load (i32.add (local.get $base) (local.get $i))) (v128.load (i32.add (local.get $delta) (local.get $i))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $loop)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $row) (i32.const 2))) (call $sum (local.get $sum)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rowLoop))))
+  (func (export "accumulate")
+    (param $rows i32) (param $count i32) (param $bytes i32) (param $coefficients i32) (param $r i32)
+    (local $row i32) (local $i i32) (local $base i32) (local $k v128)
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $count)))
+        (local.set $base (i32.add (local.get $rows) (i32.mul (local.get $row) (local.get $bytes))))
+        (local.set $k (f32x4.splat (f32.load (i32.add (local.get $coefficients) (i32.shl (local.get $row) (i32.const 2))))))
+        (local.set $i (i32.const 0))
+        (block $done
+          (loop $loop
+            (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+            (v128.store (i32.add (local.get $r) (local.get $i))
+              (f32x4.add (v128.load (i32.add (local.get $r) (local.get $i)))
+                (f32x4.mul (local.get $k) (v128.load (i32.add (local.get $base) (local.get $i))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $loop)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rowLoop)))))

@@ -31,6 +31,8 @@ interface WasmApi {
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 type Fold2 = (w: number, a0: number, a1: number, bytes: number, b0: number, b1: number) => void;
+type Dots = (rows: number, count: number, bytes: number, delta: number, out: number) => void;
+type Accumulate = (rows: number, count: number, bytes: number, coefficients: number, r: number) => void;
 
 let compiled: object | undefined | null;
 
@@ -49,12 +51,22 @@ export interface AdamRowKernel {
   a1: Float32Array;
   /** a0 += b0 W[h], a1 += b1 W[h]. */
   fold2(h: number, b0: number, b1: number): void;
+  /** Room for `batchCapacity` prompt rows, their dots and their coefficients. */
+  batchCapacity: number;
+  rows: Float32Array;
+  delta: Float32Array;
+  dots: Float32Array;
+  coefficients: Float32Array;
+  /** dots[i] = delta . rows[i] for i < count. */
+  dot(count: number): void;
+  /** r0 += sum_i coefficients[i] rows[i] for i < count. */
+  accumulate(count: number): void;
   /** Runs the kernel on row h; returns t0 and t1 in `result`. */
   row(h: number, b0: number, b1: number, weightDecay: number, beta1: number, beta2: number, stepSize: number, inverseSqrtBias2: number, epsilon: number): void;
   result: Float32Array;
 }
 
-export function createAdamRowKernel(hidden: number, dimension: number): AdamRowKernel | undefined {
+export function createAdamRowKernel(hidden: number, dimension: number, batchCapacity = 64): AdamRowKernel | undefined {
   if (dimension % 4 !== 0) return undefined;
   if (wasm === undefined) return undefined;
   if (compiled === undefined) {
@@ -69,10 +81,15 @@ export function createAdamRowKernel(hidden: number, dimension: number): AdamRowK
   const memory = instance.exports.memory as WasmMemory;
   const adamRow = instance.exports.adamRow as AdamRow;
   const fold2 = instance.exports.fold2 as Fold2;
+  const dots = instance.exports.dots as Dots;
+  const accumulate = instance.exports.accumulate as Accumulate;
   const matrixBytes = hidden * dimension * 4;
   const rowBytes = dimension * 4;
-  const layout = { W: 0, mW: matrixBytes, vW: 2 * matrixBytes, r0: 3 * matrixBytes, r1: 3 * matrixBytes + rowBytes, a0: 3 * matrixBytes + 2 * rowBytes, a1: 3 * matrixBytes + 3 * rowBytes, out: 3 * matrixBytes + 4 * rowBytes };
-  const total = layout.out + 16;
+  const layout = { W: 0, mW: matrixBytes, vW: 2 * matrixBytes, r0: 3 * matrixBytes, r1: 3 * matrixBytes + rowBytes, a0: 3 * matrixBytes + 2 * rowBytes, a1: 3 * matrixBytes + 3 * rowBytes, delta: 3 * matrixBytes + 4 * rowBytes, out: 3 * matrixBytes + 5 * rowBytes };
+  const dotsOffset = layout.out + 16;
+  const coefficientsOffset = dotsOffset + 16 * Math.ceil((batchCapacity * 4) / 16);
+  const rowsOffset = coefficientsOffset + 16 * Math.ceil((batchCapacity * 4) / 16);
+  const total = rowsOffset + batchCapacity * rowBytes;
   const pages = Math.ceil(total / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
   const buffer = memory.buffer;
@@ -82,6 +99,17 @@ export function createAdamRowKernel(hidden: number, dimension: number): AdamRowK
     vW: new Float32Array(buffer, layout.vW, hidden * dimension),
     r0: new Float32Array(buffer, layout.r0, dimension),
     r1: new Float32Array(buffer, layout.r1, dimension),
+    batchCapacity,
+    rows: new Float32Array(buffer, rowsOffset, batchCapacity * dimension),
+    delta: new Float32Array(buffer, layout.delta, dimension),
+    dots: new Float32Array(buffer, dotsOffset, batchCapacity),
+    coefficients: new Float32Array(buffer, coefficientsOffset, batchCapacity),
+    dot(count) {
+      dots(rowsOffset, count, rowBytes, layout.delta, dotsOffset);
+    },
+    accumulate(count) {
+      accumulate(rowsOffset, count, rowBytes, coefficientsOffset, layout.r0);
+    },
     a0: new Float32Array(buffer, layout.a0, dimension),
     a1: new Float32Array(buffer, layout.a1, dimension),
     result: new Float32Array(buffer, layout.out, 2),

@@ -52,15 +52,15 @@ export class FusedEngine implements TrainingEngine {
   /** The SIMD kernel for two-model batches, with W and its moments in its memory; undefined: plain JS. */
   readonly #kernel: AdamRowKernel | undefined;
 
-  /** `simd: false` forces the plain JS loops (used by tests to compare both). */
-  constructor(parameters: MFParameters, adam: AdamState, hyperparameters: EngineHyperparameters, options: { simd?: boolean } = {}) {
+  /** `simd: false` forces the plain JS loops (used by tests to compare both); `batchSize` sizes the SIMD batch buffer. */
+  constructor(parameters: MFParameters, adam: AdamState, hyperparameters: EngineHyperparameters, options: { simd?: boolean; batchSize?: number } = {}) {
     this.#models = [...parameters.models];
     this.#N = parameters.models.length;
     this.#H = parameters.hidden;
     this.#D = parameters.dimension;
     this.#P = parameters.P.slice();
     this.#c = parameters.c.slice();
-    this.#kernel = options.simd === false ? undefined : createAdamRowKernel(this.#H, this.#D);
+    this.#kernel = options.simd === false ? undefined : createAdamRowKernel(this.#H, this.#D, options.batchSize ?? 64);
     const inKernel = (source: Float32Array, target: Float32Array | undefined) => (target === undefined ? source.slice() : (target.set(source), target));
     this.#W = inKernel(parameters.W, this.#kernel?.W);
     this.#adam = {
@@ -120,7 +120,30 @@ export class FusedEngine implements TrainingEngine {
     let lossSum = 0;
     let twoModels = N === 2;
     for (let i = 0; i < size && twoModels; i++) twoModels = winners[i] !== losers[i];
-    if (twoModels) {
+    const simdBatch = twoModels && this.#kernel !== undefined && size <= this.#kernel.batchCapacity ? this.#kernel : undefined;
+    if (simdBatch !== undefined) {
+      // The same as below with the dot products and the accumulation of r_0 in WebAssembly SIMD (float32).
+      for (let d = 0; d < D; d++) simdBatch.delta[d] = a[d]! - a[D + d]!;
+      simdBatch.rows.set(rows.subarray(0, size * D));
+      simdBatch.dot(size);
+      for (let i = 0; i < size; i++) {
+        const sign = winners[i] === 0 ? 1 : -1;
+        const z = sign * simdBatch.dots[i]!;
+        lossSum += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+        simdBatch.coefficients[i] = (sign * -(z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z)))) / size;
+      }
+      simdBatch.r0.fill(0);
+      simdBatch.accumulate(size);
+      for (let d = 0; d < D; d++) {
+        r[d] = simdBatch.r0[d]!;
+        r[D + d] = -r[d]!;
+      }
+      active[0] = winners[0]!;
+      active[1] = losers[0]!;
+      isActive[0] = 1;
+      isActive[1] = 1;
+      activeCount = size > 0 ? 2 : 0;
+    } else if (twoModels) {
       // Every battle is model 0 against model 1: z_i = +-(a_0 - a_1) . q_i, and r_1 = -r_0.
       const delta = this.#delta;
       for (let d = 0; d < D; d++) delta[d] = a[d]! - a[D + d]!;
