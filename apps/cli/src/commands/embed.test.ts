@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readPreparedBattles } from "@muffler/data";
@@ -51,6 +51,18 @@ describe("muffler embed", () => {
     expect(embeddings).toMatchObject({ embedderId: result.embedderId, dimension: 512, rows: train.prompts.length });
     const [expected] = await createLexicalEmbedder().embed([train.prompts[5]!]);
     expect(Array.from(embeddings.data.subarray(5 * 512, 6 * 512))).toEqual(Array.from(expected!));
+  });
+
+  it("embeds a benchmark's prompts into a shared cache, once", async () => {
+    const mmlu = join(folder, "mmlu");
+    await mkdir(mmlu);
+    await writeFile(join(mmlu, "mmlu_tiny.csv"), 'prompt,gpt-4-1106-preview,mixtral\n"What is 2+2?\nA. 3\nB. 4",True,False\n"Name a prime.\nA. 4\nB. 5",True,True\n');
+    const cache = join(folder, "shared-cache");
+    const first = JSON.parse((await cli("embed", "--benchmark", mmlu, "--cache", cache, "--embedder", "lexical", "--json")).stdout) as { parts: { part: string; rows: number; embedded: number; file?: string }[] };
+    expect(first.parts).toEqual([expect.objectContaining({ part: "benchmark:mmlu", rows: 2, embedded: 2 })]);
+    expect(first.parts[0]!.file).toBeUndefined();
+    const second = JSON.parse((await cli("embed", "--benchmark", mmlu, "--cache", cache, "--embedder", "lexical", "--json")).stdout) as typeof first;
+    expect(second.parts[0]).toMatchObject({ embedded: 0, cached: 2 });
   });
 
   it("exits 1 with embeddings/unknown-embedder for an unknown name, and asks for --run or --benchmark", async () => {
