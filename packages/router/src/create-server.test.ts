@@ -225,7 +225,7 @@ describe("bad requests: OpenAI-style errors, and the server stays up", () => {
 describe("upstream faults", () => {
   it("answers 504 when the upstream times out, 502 on HTTP 500, refused connection and malformed JSON, and relays 429", async () => {
     const refusedPort = await closedPort();
-    const { url, client, strong } = await start({ upstreamTimeoutMs: 300, weakUrl: `http://127.0.0.1:${refusedPort}/v1` });
+    const { url, client, strong } = await start({ upstreamTimeoutMs: 1000, weakUrl: `http://127.0.0.1:${refusedPort}/v1` });
     const expectFailure = async (messages: typeof easyMessages, status: number, code: string) => {
       const result = await post(`${url}/v1/chat/completions`, { model: "router-mf-0.5", messages });
       expect(result.status, code).toBe(status);
@@ -253,7 +253,7 @@ describe("upstream faults", () => {
   });
 
   it("ends a stream cut mid-way, ended without [DONE] or stalled with an error event the openai client raises", async () => {
-    const { url, client, strong } = await start({ upstreamTimeoutMs: 300 });
+    const { url, client, strong } = await start({ upstreamTimeoutMs: 1000 });
     for (const [mode, code] of [
       ["stream-cut", "upstream_stream_interrupted"],
       ["stream-no-done", "upstream_stream_interrupted"],
@@ -345,7 +345,8 @@ describe("safety", () => {
     const { server, url, strong } = await start();
     strong.mode = "slow";
     const inFlight = post(`${url}/v1/chat/completions`, { model: "router-mf-0.5", messages: hardMessages });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Close once the request is in flight (it has reached the upstream, which answers 300 ms later).
+    for (let wait = 0; wait < 500 && strong.requests.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 5));
     const closed = server.close();
     const result = await inFlight;
     expect(result.status).toBe(200);
@@ -367,7 +368,7 @@ describe("safety", () => {
     const reader = response.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain("more ");
     controller.abort();
-    for (let wait = 0; wait < 100 && strong.abandonedStreams === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let wait = 0; wait < 250 && strong.abandonedStreams === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(strong.abandonedStreams).toBe(1);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     // The /metrics request itself is the only one in flight.
