@@ -1,9 +1,9 @@
 import { MufflerError } from "@muffler/core";
+import { MFRB } from "@muffler/model";
 import { ROUTER_ERROR_CODES } from "./errors.ts";
 import type { RouterBundleManifest, RouterEmbedder, RouterParameters } from "./internal/contracts.ts";
 import { type CreateEmbedder, type LoadBundle, defaultCreateEmbedder, defaultLoadBundle } from "./internal/default-loaders.ts";
 import { MicroBatcher } from "./internal/micro-batcher.ts";
-import { WinRateScorer } from "./internal/win-rate-scorer.ts";
 import { type CalibratedThreshold, type RouteThreshold, resolveThreshold } from "./resolve-threshold.ts";
 import { type RouteInput, type RouteTurns, routingText } from "./route-input.ts";
 
@@ -73,7 +73,9 @@ export class Router {
   readonly embedderId: string;
   readonly calibratedThresholds: readonly CalibratedThreshold[];
   readonly #embedder: RouterEmbedder;
-  readonly #scorer: WinRateScorer;
+  readonly #model: MFRB;
+  readonly #strongId: number;
+  readonly #weakId: number;
   readonly #batcher: MicroBatcher<string, number>;
   readonly #turns: RouteTurns;
   readonly #maxPromptChars: number;
@@ -123,7 +125,9 @@ export class Router {
     this.embedderId = embedder.id;
     this.calibratedThresholds = manifest.thresholds ?? [];
     this.#embedder = embedder;
-    this.#scorer = new WinRateScorer(parameters, strongId, weakId);
+    this.#model = new MFRB(parameters);
+    this.#strongId = strongId;
+    this.#weakId = weakId;
     this.#turns = options.turns ?? "last-user";
     this.#maxPromptChars = options.maxPromptChars ?? 32_000;
     this.#onEmbeddingFailure = options.onEmbeddingFailure ?? "strong";
@@ -133,7 +137,7 @@ export class Router {
       maxWaitMs: options.maxWaitMs ?? 2,
       run: async (texts) => {
         const vectors = await this.#embedder.embed(texts, { batchSize: texts.length });
-        return vectors.map((vector) => this.#scorer.winRate(vector));
+        return vectors.map((vector) => this.#model.winRate(this.#strongId, this.#weakId, vector));
       },
     });
   }
@@ -184,7 +188,7 @@ export class Router {
     let winRates: number[];
     try {
       const vectors = await this.#embedder.embed(texts);
-      winRates = vectors.map((vector) => this.#scorer.winRate(vector));
+      winRates = vectors.map((vector) => this.#model.winRate(this.#strongId, this.#weakId, vector));
     } catch (error) {
       const decision = this.#failSafe(error, threshold);
       return texts.map(() => ({ ...decision }));
