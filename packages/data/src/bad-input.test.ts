@@ -112,7 +112,7 @@ describe("bad input: columns and values", () => {
   });
 
   it("an empty prompt", async () => {
-    const input = await writeCsv(join(folder.path, "battles.csv"), [...rows(2), good({ prompt: "   " }), ...rows(2)]);
+    const input = await writeCsv(join(folder.path, "battles.csv"), [...rows(2), good({ prompt: " \n\t " }), ...rows(2)]);
     await expectFailure({ input }, { code: DATA_ERROR_CODES.emptyPrompt, file: input, row: 3, column: "prompt" });
   });
 

@@ -1,5 +1,5 @@
-import { MufflerError, type OnProgress, runPaths, sha256, writeJsonAtomic } from "@muffler/core";
-import { mkdir } from "node:fs/promises";
+import { MufflerError, type OnProgress, runPaths, SeededRandom, sha256, writeJsonAtomic } from "@muffler/core";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Battle } from "./battle.ts";
 import type { DatasetManifest, PreparationCounts } from "./dataset-manifest.ts";
@@ -213,7 +213,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     checkAborted();
 
     progress("split");
-    const { trainPredicate, labelCounts, rows } = await split(session, { kept, splitRatio, shuffle, stratify, seed, displayPath });
+    const { trainPredicate, rows } = await split(session, { kept, splitRatio, shuffle, stratify, seed, displayPath });
     const ratios = (countsBySplit: Record<string, number>, total: number) =>
       Object.fromEntries(Object.entries(countsBySplit).map(([label, n]) => [label, total === 0 ? 0 : n / total]));
     checkAborted();
@@ -231,20 +231,6 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       ${modelId("CASE WHEN label = 'model_a' THEN model_b ELSE model_a END")} AS loser_id`;
     checkAborted();
 
-    progress("balance");
-    if (balance) {
-      const minority = Math.min(labelCounts.train["model_a"] ?? 0, labelCounts.train["model_b"] ?? 0);
-      if (minority === 0) {
-        throw new MufflerError("balancing needs both labels in the train split, but one label never occurs.", {
-          code: DATA_ERROR_CODES.tooFewRows,
-          file: displayPath,
-          field: "balance",
-          hint: "Prepare without balancing, or with another tie policy.",
-        });
-      }
-    }
-    checkAborted();
-
     progress("write");
     const paths = runPaths(options.runDirectory).dataset;
     const manifest: DatasetManifest = {
@@ -254,7 +240,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       ...(strongModel !== undefined && { strongModel }),
       ...(weakModel !== undefined && { weakModel }),
       rows: { ...rows },
-      labelRatios: { train: ratios(labelCounts.train, rows.train), test: ratios(labelCounts.test, rows.test) },
+      labelRatios: { train: {}, test: {} },
       inputHash,
       options: {
         input: inputDescription,
@@ -288,14 +274,29 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       await copy(`SELECT ${rawColumns} FROM kept WHERE NOT (${trainPredicate})`, "raw/test.parquet");
       const rawRows = (name: string) => `(SELECT CAST(file_row_number AS INTEGER) AS prompt_index, model_a, model_b, label FROM read_parquet(${file(name)}, file_row_number = true))`;
       await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/test.parquet")}`, "encoded/test.parquet");
+      const labelCounts = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } } as Record<"train" | "test", Record<string, number>>;
+      for (const which of ["train", "test"] as const) {
+        for (const row of await session.rows(`SELECT label, count(*) AS n FROM read_parquet(${file(`raw/${which}.parquet`)}) GROUP BY ALL`)) {
+          labelCounts[which][String(row["label"])] = Number(row["n"]);
+        }
+        manifest.labelRatios[which] = ratios(labelCounts[which], rows[which]);
+      }
+      progress("balance");
       if (balance) {
-        await session.run(`CREATE OR REPLACE TABLE encoded_train AS SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`);
         const minority = Math.min(labelCounts.train["model_a"] ?? 0, labelCounts.train["model_b"] ?? 0);
-        await rmote(session, { total: rows.train, minority, seed, labelCounts: labelCounts.train });
-        manifest.rows.trainBalanced = await session.number("SELECT count(*) FROM balanced");
-        const balancedRows = await session.rows("SELECT label, count(*) AS n FROM balanced GROUP BY ALL");
-        manifest.balancedLabelRatios = ratios(Object.fromEntries(balancedRows.map((row) => [String(row["label"]), Number(row["n"])])), manifest.rows.trainBalanced);
-        await copy("SELECT prompt_index, model_a_id, model_b_id, label, winner_id, loser_id FROM balanced ORDER BY position", "encoded/train.parquet");
+        if (minority === 0) {
+          throw new MufflerError("balancing needs both labels in the train split, but one label never occurs.", {
+            code: DATA_ERROR_CODES.tooFewRows,
+            file: displayPath,
+            field: "balance",
+            hint: "Prepare without balancing, or with another tie policy.",
+          });
+        }
+        await session.run(`CREATE OR REPLACE TABLE encoded_train AS SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`);
+        const balanced = await rmote(session, { seed, temporaryDirectory: temporary });
+        manifest.rows.trainBalanced = balanced.rows;
+        manifest.balancedLabelRatios = ratios(balanced.labelCounts, balanced.rows);
+        await copy("SELECT e.prompt_index, e.model_a_id, e.model_b_id, e.label, e.winner_id, e.loser_id FROM balanced_order o JOIN encoded_train e USING (prompt_index) ORDER BY o.position", "encoded/train.parquet");
       } else {
         await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`, "encoded/train.parquet");
       }
@@ -326,7 +327,7 @@ function normalizedPrompt(column: string): string {
 async function split(
   session: DuckDbSession,
   options: { kept: number; splitRatio: number; shuffle: boolean; stratify: boolean; seed: number; displayPath: string },
-): Promise<{ trainPredicate: string; rows: { train: number; test: number }; labelCounts: Record<"train" | "test", Record<string, number>> }> {
+): Promise<{ trainPredicate: string; rows: { train: number; test: number } }> {
   const { splitRatio, seed } = options;
   const testSize = (n: number) => Math.ceil(Number(((1 - splitRatio) * n).toFixed(9)));
   const key = options.shuffle ? `hash(source_row, ${seed})` : "CAST(source_row AS UBIGINT)";
@@ -359,12 +360,11 @@ async function split(
     );
   }
   const trainPredicate = parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
-  const labelCounts: Record<"train" | "test", Record<string, number>> = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } };
+  // Sizes follow from the boundaries (ties of the key are broken by source_row), so no pass over the rows is needed.
   const rows = { train: 0, test: 0 };
-  for (const row of await session.rows(`SELECT ${trainPredicate} AS in_train, label, count(*) AS n FROM kept GROUP BY ALL`)) {
-    const which = row["in_train"] ? "train" : "test";
-    labelCounts[which][String(row["label"])] = Number(row["n"]);
-    rows[which] += Number(row["n"]);
+  for (const group of groups) {
+    rows.test += testSize(group.size);
+    rows.train += group.size - testSize(group.size);
   }
   if (rows.train === 0 || rows.test === 0) {
     throw new MufflerError(`the split ratio ${splitRatio} leaves the ${rows.train === 0 ? "train" : "test"} split empty (${options.kept} battles).`, {
@@ -374,34 +374,50 @@ async function split(
       hint: "Use more battles or a split ratio nearer 0.5.",
     });
   }
-  return { trainPredicate, rows, labelCounts };
+  return { trainPredicate, rows };
 }
 
 /**
  * RMOTE (randomized minority oversampling) of the train split, as the seed describes it: sample the majority label
  * down to the minority's size (without replacement), then draw rows with replacement from that balanced set until
- * the split has its original size, and shuffle. Seeded through DuckDB's `hash`. Creates `balanced` with `position`.
+ * the split has its original size, and shuffle; seeded with core's SeededRandom (the same on every platform). The
+ * index arithmetic runs in JavaScript over the prompt indices only; DuckDB gets the resulting order as a one-column
+ * file and joins it to `encoded_train`, creating `balanced_order(position, prompt_index)`.
  */
-async function rmote(session: DuckDbSession, options: { total: number; minority: number; seed: number; labelCounts: Record<string, number> }): Promise<void> {
-  const { total, minority, seed } = options;
-  const minorityLabel = (options.labelCounts["model_a"] ?? 0) <= (options.labelCounts["model_b"] ?? 0) ? "model_a" : "model_b";
-  const columns = "prompt_index, model_a_id, model_b_id, label, winner_id, loser_id";
-  await session.run(`CREATE OR REPLACE TABLE balanced_base AS
-    SELECT ${columns}, row_number() OVER (ORDER BY hash(prompt_index, ${seed}, 11), prompt_index) - 1 AS base_index FROM (
-      SELECT ${columns} FROM encoded_train WHERE label = '${minorityLabel}'
-      UNION ALL
-      SELECT ${columns} FROM (
-        SELECT ${columns}, row_number() OVER (ORDER BY hash(prompt_index, ${seed}, 7), prompt_index) AS r
-        FROM encoded_train WHERE label <> '${minorityLabel}'
-      ) WHERE r <= ${minority}
-    )`);
-  const base = 2 * minority;
-  const extra = Math.max(total - base, 0);
-  await session.run(`CREATE OR REPLACE TABLE balanced AS
-    SELECT ${columns}, row_number() OVER (ORDER BY hash(part, k, ${seed}, 13), part, k) - 1 AS position FROM (
-      SELECT ${columns}, 0 AS part, base_index AS k FROM balanced_base
-      UNION ALL
-      SELECT b.${columns.split(", ").join(", b.")}, 1 AS part, r.range AS k
-      FROM range(${extra}) r JOIN balanced_base b ON b.base_index = CAST(hash(r.range, ${seed}, 17) % ${base} AS BIGINT)
-    )`);
+async function rmote(session: DuckDbSession, options: { seed: number; temporaryDirectory: string }): Promise<{ rows: number; labelCounts: Record<string, number> }> {
+  const [indices, strongSide] = (await session.read("SELECT prompt_index, label = 'model_a' FROM encoded_train")).getColumnsJS() as [number[], boolean[]];
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let row = 0; row < indices.length; row++) (strongSide[row] ? a : b).push(indices[row]!);
+  const minorityIsA = a.length <= b.length;
+  const minority = Int32Array.from(minorityIsA ? a : b);
+  const majority = Int32Array.from(minorityIsA ? b : a);
+  const random = new SeededRandom(options.seed);
+  const m = minority.length;
+  // A partial Fisher-Yates: the first m entries become a uniform sample without replacement.
+  for (let i = 0; i < m; i++) {
+    const j = i + random.int(majority.length - i);
+    const swap = majority[i]!;
+    majority[i] = majority[j]!;
+    majority[j] = swap;
+  }
+  const total = indices.length;
+  const order = new Int32Array(total);
+  order.set(minority, 0);
+  order.set(majority.subarray(0, m), m);
+  for (let k = 2 * m; k < total; k++) order[k] = order[random.int(2 * m)]!;
+  random.shuffle(order);
+  const minoritySet = new Set(minority);
+  let minorityRows = 0;
+  for (const index of order) if (minoritySet.has(index)) minorityRows++;
+  const orderFile = join(options.temporaryDirectory, ".balanced-order.csv");
+  await writeFile(orderFile, `${order.join("\n")}\n`);
+  try {
+    await session.run(`CREATE OR REPLACE TABLE balanced_order_file AS SELECT * FROM read_csv(${sqlString(orderFile)}, header = false, columns = {'prompt_index': 'INTEGER'})`);
+    await session.run("CREATE OR REPLACE TABLE balanced_order AS SELECT rowid AS position, prompt_index FROM balanced_order_file");
+  } finally {
+    await rm(orderFile, { force: true });
+  }
+  const labelCounts = minorityIsA ? { model_a: minorityRows, model_b: total - minorityRows } : { model_a: total - minorityRows, model_b: minorityRows };
+  return { rows: total, labelCounts };
 }

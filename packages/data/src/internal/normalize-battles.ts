@@ -55,7 +55,7 @@ export async function normalizeBattles(
       min(source_row) FILTER (WHERE model_a IS NULL OR model_a = '') AS missing_a,
       min(source_row) FILTER (WHERE model_b IS NULL OR model_b = '') AS missing_b,
       min(source_row) FILTER (WHERE NOT prompt_ok) AS bad_prompt,
-      min(source_row) FILTER (WHERE prompt_ok AND (prompt IS NULL OR trim(prompt) = '')) AS empty_prompt,
+      min(source_row) FILTER (WHERE prompt_ok AND (prompt IS NULL OR prompt = '' OR (ascii(prompt) IN (9, 10, 11, 12, 13, 32) AND regexp_full_match(prompt, '\\s*')))) AS empty_prompt,
       min(source_row) FILTER (WHERE wa IS NULL) AS bad_wa,
       min(source_row) FILTER (WHERE wb IS NULL) AS bad_wb,
       min(source_row) FILTER (WHERE wt IS NULL) AS bad_wt,
