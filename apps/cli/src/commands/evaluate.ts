@@ -27,6 +27,7 @@ interface EvaluateFlags {
   learningRate?: string;
   weightDecay?: string;
   batchSize?: string;
+  ensemble?: string;
   tune?: boolean;
   contamination: boolean;
   evaluationPoints: string;
@@ -56,7 +57,8 @@ export function evaluateCommand(): Command {
     .option("--learning-rate <x>", "Adam's learning rate (default 3e-4)")
     .option("--weight-decay <x>", "L2 weight decay (default 1e-5)")
     .option("--batch-size <n>", "training batch size (default 64)")
-    .option("--tune", "choose epochs / noise / weight decay by nested CV inside each training part (slow)")
+    .option("--ensemble <n>", "train n routers (seeds seed..seed+n-1) and average their logits into one MF", "1")
+    .option("--tune", "choose epochs (10/30/60) and learning rate (3e-4/1e-3) by nested 3-fold CV inside each training part (slow)")
     .option("--no-contamination", "keep the prompts listed in contaminated_prompts.jsonl")
     .option("--evaluation-points <kind>", `${EVALUATION_POINTS.join(" or ")} (RouteLLM's 11 quantile-bin edges)`, "strong-percent-grid")
     .option("--strong-percents <list>", "target strong percents of the curve (default 0,10,...,100)")
@@ -95,6 +97,7 @@ function planFrom(flags: EvaluateFlags) {
   const settings = {
     ties: flags.ties as GoldTiePolicy,
     passingScore: parseNumberFlag(flags.passingScore, "--passing-score", { allowInfinity: true })!,
+    ensemble: parseNumberFlag(flags.ensemble ?? "1", "--ensemble", { integer: true, min: 1 })!,
     training,
   };
   const strongPercents = parsePercentList(flags.strongPercents, "--strong-percents");

@@ -2,6 +2,7 @@ import type { OnProgress } from "@muffler/core";
 import type { Benchmark } from "@muffler/data";
 import { MFRB, type MFParameters } from "@muffler/model";
 import { train, type TrainingOptions } from "@muffler/training";
+import { averageRouters } from "./average-routers.ts";
 import { goldTrainingBattles, type GoldTiePolicy } from "./gold-training-battles.ts";
 
 /** How the gold router is trained in the harness (cross-validation, tuning, transfer). */
@@ -12,6 +13,11 @@ export interface GoldTrainingSettings {
   passingScore?: number;
   /** Passed to `train()` (epochs, hidden, noise, learningRate, weightDecay, batchSize, seed). */
   training?: TrainingOptions;
+  /**
+   * Routers trained with seeds seed, seed + 1, ... and averaged into one MF (see averageRouters).
+   * @default 1
+   */
+  ensemble?: number;
 }
 
 /** Trains the MF router on gold battles of `trainRows` of a benchmark. `embeddings` holds every row of the benchmark. */
@@ -30,16 +36,21 @@ export async function trainGoldRouter(options: {
     ...(options.settings.ties !== undefined && { ties: options.settings.ties }),
     ...(options.settings.passingScore !== undefined && { passingScore: options.settings.passingScore }),
   });
-  const result = await train({
-    models: gold.models,
-    dimension: options.dimension,
-    battles: gold.battles,
-    embeddings: options.embeddings,
-    options: options.settings.training ?? {},
-    ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
-    ...(options.signal !== undefined && { signal: options.signal }),
-  });
-  return { parameters: result.parameters, strongId: gold.strongId, weakId: gold.weakId, models: gold.models, battles: gold.battles.winnerIds.length };
+  const members: MFParameters[] = [];
+  const seed = options.settings.training?.seed ?? 0;
+  for (let member = 0; member < (options.settings.ensemble ?? 1); member++) {
+    const result = await train({
+      models: gold.models,
+      dimension: options.dimension,
+      battles: gold.battles,
+      embeddings: options.embeddings,
+      options: { ...options.settings.training, seed: seed + member },
+      ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+      ...(options.signal !== undefined && { signal: options.signal }),
+    });
+    members.push(result.parameters);
+  }
+  return { parameters: averageRouters(members), strongId: gold.strongId, weakId: gold.weakId, models: gold.models, battles: gold.battles.winnerIds.length };
 }
 
 /** P(strong beats weak) of the given rows of a row-major embeddings matrix. */
