@@ -70,7 +70,7 @@ export interface PrepareDatasetResult {
   paths: ReturnType<typeof runPaths>["dataset"];
 }
 
-const STEPS = ["read", "validate", "filter", "split", "encode", "balance", "write"] as const;
+const STEPS = ["read", "validate", "filter", "split", "encode", "write", "balance"] as const;
 
 /**
  * Turns battles (a file, a hub dataset, a benchmark's gold battles) into train/test splits in a run directory:
