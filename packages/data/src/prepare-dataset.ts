@@ -390,8 +390,9 @@ async function rmote(session: DuckDbSession, options: { seed: number; temporaryD
   const b: number[] = [];
   for (let row = 0; row < indices.length; row++) (strongSide[row] ? a : b).push(indices[row]!);
   const minorityIsA = a.length <= b.length;
-  const minority = Int32Array.from(minorityIsA ? a : b);
-  const majority = Int32Array.from(minorityIsA ? b : a);
+  // Sorted, so that the draws depend only on the seed and the data, never on the order DuckDB returned the rows in.
+  const minority = Int32Array.from(minorityIsA ? a : b).sort();
+  const majority = Int32Array.from(minorityIsA ? b : a).sort();
   const random = new SeededRandom(options.seed);
   const m = minority.length;
   // A partial Fisher-Yates: the first m entries become a uniform sample without replacement.
