@@ -72,3 +72,43 @@ describe("writeSyntheticDataset", () => {
     }
   });
 });
+
+describe("learnability", () => {
+  it("lets a bag-of-words classifier trained on the text rank held-out strong wins well above chance, but not perfectly", () => {
+    const decisive = generateSyntheticBattles({ count: 30_000, seed: 9 }).filter((battle) => battle.winner_tie === 0);
+    const strongWon = (battle: (typeof decisive)[number]) => (battle.winner_model_a === 1) === (battle.model_a === SYNTHETIC_STRONG_MODEL);
+    const words = (text: string) => [...new Set(text.toLowerCase().match(/[a-z]+|\d+/g) ?? [])].map((word) => (/^\d+$/.test(word) ? `number-of-${word.length}-digits` : word));
+    const train = decisive.slice(0, 20_000);
+    const test = decisive.slice(20_000);
+    // Naive Bayes with add-one smoothing.
+    const counts = new Map<string, [number, number]>();
+    let positives = 0;
+    for (const battle of train) {
+      const label = strongWon(battle);
+      if (label) positives++;
+      for (const word of words(battle.prompt)) {
+        const count = counts.get(word) ?? [0, 0];
+        count[label ? 1 : 0]++;
+        counts.set(word, count);
+      }
+    }
+    const negatives = train.length - positives;
+    const score = (text: string) =>
+      words(text).reduce((sum, word) => {
+        const [no, yes] = counts.get(word) ?? [0, 0];
+        return sum + Math.log((yes + 1) / (positives + 2)) - Math.log((no + 1) / (negatives + 2));
+      }, 0);
+    const ranked = test.map((battle) => ({ score: score(battle.prompt), positive: strongWon(battle) })).sort((a, b) => a.score - b.score);
+    let rankSum = 0;
+    let testPositives = 0;
+    ranked.forEach((item, index) => {
+      if (item.positive) {
+        rankSum += index + 1;
+        testPositives++;
+      }
+    });
+    const auc = (rankSum - (testPositives * (testPositives + 1)) / 2) / (testPositives * (ranked.length - testPositives));
+    expect(auc).toBeGreaterThan(0.62);
+    expect(auc).toBeLessThan(0.85);
+  });
+});
