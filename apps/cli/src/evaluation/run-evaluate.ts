@@ -115,7 +115,9 @@ async function goldRouter(
       k: plan.cv,
       seed: plan.seed,
       settings,
-      ...(plan.tune !== undefined && { tune: plan.tune }),
+      ...(plan.tune !== undefined && {
+        tune: { ...plan.tune, candidates: plan.tune.candidates.map((candidate) => ({ ...candidate, training: { seed: plan.seed, ...candidate.training } })) },
+      }),
       ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }),
     });
     winRates = cv.winRates;
