@@ -12,6 +12,8 @@ export interface CalibrationFile {
   rows: number;
   /** Where the thresholds were calibrated, when not on these prompts (a traffic prompts file). */
   calibratedOn?: string;
+  /** ROC AUC of the win rates against "the strong model was needed" on these prompts (NaN, written null, with one class). */
+  rocAuc?: number;
   thresholds: ThresholdMetrics[];
 }
 

@@ -53,7 +53,9 @@ function summary(result: CalibrateResult): string {
   ]);
   return [
     `thresholds calibrated on ${result.calibratedOn} (${result.calibrationRows} prompts), stored in ${result.routerManifest}`,
-    `classification on the test split (${result.calibration.rows} battles; positive = the strong model was needed):`,
+    `classification on the test split (${result.calibration.rows} battles; positive = the strong model was needed; ROC AUC ${
+      result.calibration.rocAuc === undefined || Number.isNaN(result.calibration.rocAuc) ? "undefined" : result.calibration.rocAuc.toFixed(4)
+    }):`,
     formatTable(["target strong %", "threshold", "strong calls %", "accuracy", "precision(strong)", "recall(strong)", "F1(strong)", "F1(weak)"], rows),
     `written: ${result.calibrationFile}`,
   ].join("\n");

@@ -116,6 +116,7 @@ describe("muffler calibrate and evaluate --run (a trained run)", () => {
     expect(manifest.thresholds[0].calibratedOn).toBe("test");
     const calibration = JSON.parse(await readFile(join(run, "evaluation", "calibration.json"), "utf8"));
     expect(calibration.split).toBe("test");
+    expect(calibration.rocAuc === null || (calibration.rocAuc >= 0 && calibration.rocAuc <= 1)).toBe(true);
     expect(calibration.thresholds).toHaveLength(3);
     const [entry] = calibration.thresholds;
     const { truePositive, falsePositive, trueNegative, falseNegative } = entry.confusion;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { runPaths, type OnProgress } from "@muffler/core";
 import { readDatasetManifest, readPreparedBattles } from "@muffler/data";
 import { readRunEmbeddings } from "@muffler/embeddings";
-import { calibrateThresholds, classificationMetrics, writeCalibrationFile, type CalibrationFile } from "@muffler/metrics";
+import { calibrateThresholds, classificationMetrics, rocAuc, writeCalibrationFile, type CalibrationFile } from "@muffler/metrics";
 import { saveRouterBundle } from "@muffler/model";
 import { embedTexts } from "./embed-texts.ts";
 import { readPromptsFile } from "./read-prompts-file.ts";
@@ -84,6 +84,7 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
   const calibration: CalibrationFile = {
     split: "test",
     rows: testWinRates.length,
+    ...(testWinRates.length > 0 && { rocAuc: rocAuc({ scores: testWinRates, labels: strongNeeded }) }),
     thresholds:
       testWinRates.length === 0
         ? []
