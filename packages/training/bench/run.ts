@@ -1,7 +1,11 @@
 // pnpm bench:training — the fused engine against the seed's PyTorch recipe on the same synthetic battles.
 // Environment: EXAMPLES (100000), DIMENSION (768), EPOCHS (10), REFERENCE_EPOCHS (1: the reference's speed per epoch is
 // constant, and at about 6,900 examples/s its 10 epochs take 145 s), LARGE_MODELS (64), LARGE_EPOCHS (1),
-// LARGE_REFERENCE_EPOCHS (0: reuse the 2-model reference speed, which does not depend on N), PYTHON (/usr/bin/python3).
+// LARGE_REFERENCE_EPOCHS (0: reuse the 2-model reference speed, which does not depend on N), REFERENCE_THREADS (2),
+// PYTHON (/usr/bin/python3).
+// PyTorch's 2 OpenMP threads lose most of their speed when another process holds a core (their barriers spin), so the
+// measured reference varies with the machine's load: the output also gives the ratio against the reference's figure
+// on a quiet machine (6,900 examples/s, /work/shared/MEASUREMENTS.md) and the load averages.
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -20,6 +24,8 @@ const referenceEpochs = environment("REFERENCE_EPOCHS", 1);
 const largeModels = environment("LARGE_MODELS", 64);
 const largeEpochs = environment("LARGE_EPOCHS", 1);
 const largeReferenceEpochs = environment("LARGE_REFERENCE_EPOCHS", 0);
+const referenceThreads = environment("REFERENCE_THREADS", 2);
+const documentedReferenceExamplesPerSecond = 6_900;
 const python = process.env.PYTHON ?? "/usr/bin/python3";
 const hasTorch = spawnSync(python, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
 if (!hasTorch) console.warn(`[bench:training] SKIPPING the PyTorch reference: ${python} cannot import torch (apt-get install python3-torch).`);
@@ -66,7 +72,7 @@ async function runReference(data: SyntheticBattles, torchEpochs: number): Promis
       losers: { shape: [examples], data: data.battles.loserIds },
       prompts: { shape: [examples], data: data.battles.promptIndices },
     });
-    const child = spawnSync(python, [join(here, "reference_mf.py"), file, String(torchEpochs)], { encoding: "utf8", maxBuffer: 1 << 24 });
+    const child = spawnSync(python, [join(here, "reference_mf.py"), file, String(torchEpochs), String(referenceThreads)], { encoding: "utf8", maxBuffer: 1 << 24 });
     if (child.status !== 0) throw new Error(`reference_mf.py failed: ${child.stderr}`);
     const output = JSON.parse(child.stdout) as { seconds: number; examplesPerSecond: number; losses: number[] };
     return { epochs: torchEpochs, seconds: round(output.seconds), examplesPerSecond: Math.round(output.examplesPerSecond), finalTrainLoss: round(output.losses.at(-1)!, 5) };
@@ -91,6 +97,9 @@ const output = {
   examplesPerSecond: main.examplesPerSecond,
   referenceExamplesPerSecond: main.reference?.examplesPerSecond ?? null,
   ratio: main.ratio,
+  ratioToDocumentedReference: round(main.examplesPerSecond / documentedReferenceExamplesPerSecond, 2),
+  documentedReferenceExamplesPerSecond,
+  referenceThreads,
   cpuSeconds: main.cpuSeconds,
   finalTrainLoss: main.finalTrainLoss,
   reference: main.reference,
@@ -108,4 +117,5 @@ console.log(`${examples.toLocaleString("en-US")} battles, D = ${dimension}, batc
 console.log(`${"case".padEnd(12)} ${"models".padStart(6)} ${"epochs".padStart(6)} ${"seconds".padStart(9)} ${"examples/s".padStart(12)} ${"torch ex/s".padStart(14)} ${"ratio".padStart(7)}`);
 console.log(line("main", main));
 if (large) console.log(line(`${largeModels} models`, large));
+console.log(`fused against the reference's documented quiet-machine speed (6,900 examples/s): ${output.ratioToDocumentedReference}x`);
 console.log(`load average ${output.machine.loadAverageBefore} -> ${output.machine.loadAverageAfter} on ${output.machine.cpus} cpus; wrote ${target}`);

@@ -18,7 +18,9 @@ const NORMALIZE_EPSILON = 1e-12;
  * A step costs O(B*D + (2K + N)*H*D) for K models in the batch. Everything that touches W happens in ONE pass over
  * its rows: t_mh (old row), dW's row, Adam on the row, then c_h and P[:, h] (row-local given t_mh and the
  * projections), then folding the new row into a_m for the next step. W and its moments are streamed once per step.
- * Parameters and Adam moments are stored in float32 (as PyTorch does); arithmetic is float64.
+ * For two-model batches the loops over D run in a WebAssembly SIMD kernel (adam-row-kernel.wat, float32 arithmetic);
+ * otherwise in TypeScript with float64 arithmetic.
+ * Parameters and Adam moments are stored in float32 (as PyTorch does).
  */
 export class FusedEngine implements TrainingEngine {
   readonly #models: string[];
