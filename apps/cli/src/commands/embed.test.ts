@@ -3,24 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readPreparedBattles } from "@muffler/data";
 import { createLexicalEmbedder, readRunEmbeddings } from "@muffler/embeddings";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runCli } from "../program.ts";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCliInProcess as cli } from "../test-support/run-cli-in-process.ts";
 
-/** Runs the CLI in-process and returns its exit code and stdout. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = "";
-  const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    const code = await runCli(["node", "muffler", ...args]);
-    return { code, stdout };
-  } finally {
-    write.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 describe("muffler embed", () => {
   let folder: string;
