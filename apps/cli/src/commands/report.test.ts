@@ -5,7 +5,7 @@ import { SeededRandom } from "@muffler/core";
 import { evaluateRouting, thresholdMetrics, writeCalibrationFile, writeEvaluationFiles } from "@muffler/metrics";
 import { writeSampleRun } from "@muffler/report";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { runCli } from "../program.ts";
+import { runCliInProcess as muffler } from "../test-support/run-cli-in-process.ts";
 
 let root: string;
 
@@ -19,16 +19,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Runs `muffler ...args` in-process and returns the exit code and what it printed. */
-async function muffler(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const code = await runCli(["node", "muffler", ...args]);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
 
 describe("muffler report", () => {
   it("writes <run>/report/index.html by default and prints its path", async () => {

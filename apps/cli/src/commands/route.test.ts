@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmbedder } from "@muffler/embeddings";
 import { MFRB, initializeParameters, saveRouterBundle } from "@muffler/model";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { runCli } from "../program.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCliInProcess as cli } from "../test-support/run-cli-in-process.ts";
 
 let directory: string;
 let reference: { winRate: (prompt: string) => Promise<number> };
@@ -39,19 +39,6 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (stderr.push(String(chunk)), true));
-  try {
-    const code = await runCli(["node", "muffler", ...args]);
-    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe("muffler route", () => {
   it("prints the chosen model and the win rate of a prompt", async () => {
