@@ -117,6 +117,19 @@ describe("prepareDataset on a CSV", () => {
     const again = join(folder.path, "again");
     await prepareDataset({ input, runDirectory: again, strongModel: "strong", weakModel: "weak", balance: true, splitRatio: 0.75, stratify: true, seed: 5 });
     expect((await readPreparedBattles(again, "train")).promptIndices).toEqual(train.promptIndices);
+    // The balanced rows come from a set of m minority and m majority prompts (m = 60 weak wins in train), drawn
+    // with replacement, and are shuffled (not grouped by label or sorted by prompt).
+    const majority = new Set<number>();
+    const minority = new Set<number>();
+    for (let row = 0; row < 300; row++) (train.winnerIds[row] === 0 ? majority : minority).add(train.promptIndices[row]!);
+    expect(majority.size).toBeLessThanOrEqual(60);
+    expect(minority.size).toBeLessThanOrEqual(60);
+    expect(majority.size + minority.size).toBeGreaterThan(60);
+    const sorted = [...train.promptIndices].sort((x, y) => x - y);
+    expect([...train.promptIndices]).not.toEqual(sorted);
+    const otherSeed = join(folder.path, "other-seed");
+    await prepareDataset({ input, runDirectory: otherSeed, strongModel: "strong", weakModel: "weak", balance: true, splitRatio: 0.75, stratify: true, seed: 6 });
+    expect((await readPreparedBattles(otherSeed, "train")).promptIndices).not.toEqual(train.promptIndices);
   });
 
   it("maps columns, drops duplicates and keeps every model when no pair is given", async () => {

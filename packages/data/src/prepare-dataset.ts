@@ -1,5 +1,5 @@
-import { MufflerError, type OnProgress, runPaths, SeededRandom, sha256, writeJsonAtomic } from "@muffler/core";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { MufflerError, type OnProgress, runPaths, sha256, writeJsonAtomic } from "@muffler/core";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Battle } from "./battle.ts";
 import type { DatasetManifest, PreparationCounts } from "./dataset-manifest.ts";
@@ -69,6 +69,9 @@ export interface PrepareDatasetResult {
   /** Where the files are. */
   paths: ReturnType<typeof runPaths>["dataset"];
 }
+
+/** Options of every parquet COPY (see the package README, "Performance", for the measurements behind them). */
+const PARQUET_OPTIONS = "FORMAT parquet";
 
 const STEPS = ["read", "validate", "filter", "split", "encode", "write", "balance"] as const;
 
@@ -267,7 +270,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       await mkdir(join(temporary, "raw"), { recursive: true });
       await mkdir(join(temporary, "encoded"), { recursive: true });
       const file = (name: string) => sqlString(join(temporary, name));
-      const copy = (sql: string, name: string) => session.run(`COPY (${sql}) TO ${file(name)} (FORMAT parquet)`);
+      const copy = (sql: string, name: string) => session.run(`COPY (${sql}) TO ${file(name)} (${PARQUET_OPTIONS})`);
       // Each split keeps file order, and a raw row's position in its file is its prompt index. The encoded files take
       // that position from the raw files (parquet's file_row_number), so the two always agree.
       await copy(`SELECT ${rawColumns} FROM kept WHERE ${trainPredicate}`, "raw/train.parquet");
@@ -293,10 +296,9 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
           });
         }
         await session.run(`CREATE OR REPLACE TABLE encoded_train AS SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`);
-        const balanced = await rmote(session, { seed, temporaryDirectory: temporary });
+        const balanced = await rmote(session, { seed, labelCounts: labelCounts.train, target: join(temporary, "encoded/train.parquet"), copyOptions: PARQUET_OPTIONS });
         manifest.rows.trainBalanced = balanced.rows;
         manifest.balancedLabelRatios = ratios(balanced.labelCounts, balanced.rows);
-        await copy("SELECT e.prompt_index, e.model_a_id, e.model_b_id, e.label, e.winner_id, e.loser_id FROM balanced_order o JOIN encoded_train e USING (prompt_index) ORDER BY o.position", "encoded/train.parquet");
       } else {
         await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`, "encoded/train.parquet");
       }
@@ -379,46 +381,48 @@ async function split(
 
 /**
  * RMOTE (randomized minority oversampling) of the train split, as the seed describes it: sample the majority label
- * down to the minority's size (without replacement), then draw rows with replacement from that balanced set until
- * the split has its original size, and shuffle; seeded with core's SeededRandom (the same on every platform). The
- * index arithmetic runs in JavaScript over the prompt indices only; DuckDB gets the resulting order as a one-column
- * file and joins it to `encoded_train`, creating `balanced_order(position, prompt_index)`.
+ * down to the minority's size m (without replacement), then draw rows with replacement from that balanced set of 2m
+ * rows until the split has its original size n, and shuffle. All in DuckDB SQL over `encoded_train`, seeded with
+ * DuckDB's `hash` (deterministic for a DuckDB version and a seed, like the split), each step with its own salt:
+ * the majority keeps its m rows with the smallest `hash(prompt_index, seed, 'majority')`; the balanced set is numbered
+ * 0..2m-1 in prompt order (its row ids); extra row k (k in 0..n-2m-1) is balanced row `hash(k, seed, 'draw') % 2m`; the n rows
+ * are written in the order of `hash(position, seed, 'shuffle')`. Writes `target` in one COPY.
  */
-async function rmote(session: DuckDbSession, options: { seed: number; temporaryDirectory: string }): Promise<{ rows: number; labelCounts: Record<string, number> }> {
-  const [indices, strongSide] = (await session.read("SELECT prompt_index, label = 'model_a' FROM encoded_train")).getColumnsJS() as [number[], boolean[]];
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let row = 0; row < indices.length; row++) (strongSide[row] ? a : b).push(indices[row]!);
-  const minorityIsA = a.length <= b.length;
-  // Sorted, so that the draws depend only on the seed and the data, never on the order DuckDB returned the rows in.
-  const minority = Int32Array.from(minorityIsA ? a : b).sort();
-  const majority = Int32Array.from(minorityIsA ? b : a).sort();
-  const random = new SeededRandom(options.seed);
-  const m = minority.length;
-  // A partial Fisher-Yates: the first m entries become a uniform sample without replacement.
-  for (let i = 0; i < m; i++) {
-    const j = i + random.int(majority.length - i);
-    const swap = majority[i]!;
-    majority[i] = majority[j]!;
-    majority[j] = swap;
+async function rmote(
+  session: DuckDbSession,
+  options: { seed: number; labelCounts: Record<string, number>; target: string; copyOptions: string },
+): Promise<{ rows: number; labelCounts: Record<string, number> }> {
+  const { seed } = options;
+  const a = options.labelCounts["model_a"] ?? 0;
+  const b = options.labelCounts["model_b"] ?? 0;
+  const total = a + b;
+  const minorityLabel = a <= b ? "model_a" : "model_b";
+  const majorityLabel = a <= b ? "model_b" : "model_a";
+  const m = Math.min(a, b);
+  const majoritySize = Math.max(a, b);
+  const key = `hash(prompt_index, ${seed}, 'majority')`;
+  let majorityKept = "TRUE";
+  if (m < majoritySize) {
+    const boundary = (await session.rows(`SELECT ${key} AS k, prompt_index AS p FROM encoded_train WHERE label = '${majorityLabel}' ORDER BY k, p LIMIT 1 OFFSET ${m - 1}`))[0]!;
+    const k = String(boundary["k"]);
+    majorityKept = `(${key} < ${k} OR (${key} = ${k} AND prompt_index <= ${String(boundary["p"])}))`;
   }
-  const total = indices.length;
-  const order = new Int32Array(total);
-  order.set(minority, 0);
-  order.set(majority.subarray(0, m), m);
-  for (let k = 2 * m; k < total; k++) order[k] = order[random.int(2 * m)]!;
-  random.shuffle(order);
-  const minoritySet = new Set(minority);
-  let minorityRows = 0;
-  for (const index of order) if (minoritySet.has(index)) minorityRows++;
-  const orderFile = join(options.temporaryDirectory, ".balanced-order.csv");
-  await writeFile(orderFile, `${order.join("\n")}\n`);
-  try {
-    await session.run(`CREATE OR REPLACE TABLE balanced_order_file AS SELECT * FROM read_csv(${sqlString(orderFile)}, header = false, columns = {'prompt_index': 'INTEGER'})`);
-    await session.run("CREATE OR REPLACE TABLE balanced_order AS SELECT rowid AS position, prompt_index FROM balanced_order_file");
-  } finally {
-    await rm(orderFile, { force: true });
+  // Slots are the table's row ids: insertion order (kept by DuckDB) is prompt order, as encoded_train is.
+  const columns = "prompt_index, model_a_id, model_b_id, label, winner_id, loser_id";
+  await session.run(`CREATE OR REPLACE TABLE balanced AS SELECT ${columns}
+    FROM encoded_train WHERE label = '${minorityLabel}' OR (label = '${majorityLabel}' AND ${majorityKept})`);
+  const size = 2 * m;
+  await session.run(`COPY (
+      SELECT ${columns} FROM (
+        SELECT rowid AS position, ${columns} FROM balanced
+        UNION ALL
+        SELECT ${size} + draws.range AS position, ${columns.split(", ").map((column) => `b.${column}`).join(", ")}
+        FROM range(${total - size}) draws JOIN (SELECT rowid AS slot, * FROM balanced) b ON b.slot = CAST(hash(draws.range, ${seed}, 'draw') % ${size} AS BIGINT)
+      ) ORDER BY hash(position, ${seed}, 'shuffle'), position
+    ) TO ${sqlString(options.target)} (${options.copyOptions})`);
+  const labelCounts: Record<string, number> = { model_a: 0, model_b: 0 };
+  for (const row of await session.rows(`SELECT label, count(*) AS n FROM read_parquet(${sqlString(options.target)}) GROUP BY ALL`)) {
+    labelCounts[String(row["label"])] = Number(row["n"]);
   }
-  const labelCounts = minorityIsA ? { model_a: minorityRows, model_b: total - minorityRows } : { model_a: total - minorityRows, model_b: minorityRows };
   return { rows: total, labelCounts };
 }
