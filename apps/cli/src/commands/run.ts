@@ -111,7 +111,7 @@ export function summary(result: RunCommandResult): string {
   return [
     formatTable(
       ["stage", "status", "seconds", "summary"],
-      result.stages.map((stage) => [stage.name, stage.status, Number(stage.seconds.toFixed(2)), stage.summary ? JSON.stringify(stage.summary).slice(0, 100) : ""]),
+      result.stages.map((stage) => [stage.name, stage.status, stage.seconds.toFixed(1), stage.summary ? JSON.stringify(stage.summary).slice(0, 100) : ""]),
     ),
     `run directory: ${result.runDirectory} (${result.seconds} s)`,
     ...(result.report !== undefined ? [`report: ${result.report}`] : []),
