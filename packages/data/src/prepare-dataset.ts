@@ -71,7 +71,7 @@ export interface PrepareDatasetResult {
 }
 
 /** Options of every parquet COPY (see the package README, "Performance", for the measurements behind them). */
-const PARQUET_OPTIONS = "FORMAT parquet";
+const PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1";
 
 const STEPS = ["read", "validate", "filter", "split", "encode", "write", "balance"] as const;
 
@@ -295,7 +295,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
             hint: "Prepare without balancing, or with another tie policy.",
           });
         }
-        await session.run(`CREATE OR REPLACE TABLE encoded_train AS SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`);
+        await session.run(`CREATE OR REPLACE VIEW encoded_train AS SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`);
         const balanced = await rmote(session, { seed, labelCounts: labelCounts.train, target: join(temporary, "encoded/train.parquet"), copyOptions: PARQUET_OPTIONS });
         manifest.rows.trainBalanced = balanced.rows;
         manifest.balancedLabelRatios = ratios(balanced.labelCounts, balanced.rows);
@@ -407,7 +407,8 @@ async function rmote(
     const k = String(boundary["k"]);
     majorityKept = `(${key} < ${k} OR (${key} = ${k} AND prompt_index <= ${String(boundary["p"])}))`;
   }
-  // Slots are the table's row ids: insertion order (kept by DuckDB) is prompt order, as encoded_train is.
+  // Slots are the table's row ids: insertion order (kept by DuckDB) is prompt order, as encoded_train's (a view over
+  // the raw train file in file order).
   const columns = "prompt_index, model_a_id, model_b_id, label, winner_id, loser_id";
   await session.run(`CREATE OR REPLACE TABLE balanced AS SELECT ${columns}
     FROM encoded_train WHERE label = '${minorityLabel}' OR (label = '${majorityLabel}' AND ${majorityKept})`);
