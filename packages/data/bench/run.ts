@@ -48,28 +48,26 @@ try {
   const input = join(work, "synthetic-battles.csv");
   const prepareArgs = [...cli, "prepare", "--input", input, "--run", join(work, "run"), "--strong", "synthetic/strong-model", "--weak", "synthetic/weak-model", "--balance", "--json"];
 
+  const loadAtStart = loadavg()[0]!;
   const startup = timed(process.execPath, [...cli, "--help"]).seconds;
+  const pandas = findPandas();
+  if (!pandas) console.log("pandas not found (python3 -c 'import pandas' failed): no reference timing. On Debian: apt-get install python3-pandas");
+  // muffler and pandas alternate, so that both see the same load on a shared machine.
   const processSeconds: number[] = [];
+  const pandasSeconds: number[] = [];
   for (let run = 0; run < runs; run++) {
     const { seconds } = timed(process.execPath, prepareArgs);
     processSeconds.push(seconds);
     console.log(`muffler prepare run ${run + 1}: ${seconds.toFixed(2)} s`);
+    if (pandas) {
+      const reference = timed(pandas.python, [join(repositoryRoot, "packages/data/bench/pandas_reference.py"), input, join(work, "pandas")]).seconds;
+      pandasSeconds.push(reference);
+      console.log(`pandas reference run ${run + 1}: ${reference.toFixed(2)} s`);
+    }
   }
   const inProcessStart = performance.now();
   const { manifest } = await prepareDataset({ input, runDirectory: join(work, "in-process"), strongModel: "synthetic/strong-model", weakModel: "synthetic/weak-model", balance: true });
   const inProcess = (performance.now() - inProcessStart) / 1000;
-
-  const pandas = findPandas();
-  const pandasSeconds: number[] = [];
-  if (pandas) {
-    for (let run = 0; run < runs; run++) {
-      const { seconds } = timed(pandas.python, [join(repositoryRoot, "packages/data/bench/pandas_reference.py"), input, join(work, "pandas")]);
-      pandasSeconds.push(seconds);
-      console.log(`pandas reference run ${run + 1}: ${seconds.toFixed(2)} s`);
-    }
-  } else {
-    console.log("pandas not found (python3 -c 'import pandas' failed): no reference timing. On Debian: apt-get install python3-pandas");
-  }
 
   const seconds = median(processSeconds);
   const result = {
@@ -85,7 +83,7 @@ try {
     cliStartupSeconds: startup,
     pandas: pandas ? { seconds: median(pandasSeconds), runs: pandasSeconds, version: pandas.version, python: pandas.python, script: "packages/data/bench/pandas_reference.py (writes CSV: no pyarrow)" } : null,
     speedupVsPandas: pandas ? median(pandasSeconds) / seconds : null,
-    machine: { cpus: cpus().length, loadAverage1m: loadavg()[0], node: process.version },
+    machine: { cpus: cpus().length, loadAverage1mAtStart: loadAtStart, loadAverage1m: loadavg()[0], node: process.version },
     measuredAt: new Date().toISOString(),
   };
   await writeJsonAtomic(join(repositoryRoot, "bench-results", "data.json"), result);
@@ -99,7 +97,7 @@ try {
       line("prepareDataset in process", `${inProcess.toFixed(2)} s`),
       line("pandas reference (whole process)", pandas ? `${median(pandasSeconds).toFixed(2)} s (pandas ${pandas.version})` : "not run"),
       line("speed-up vs pandas", result.speedupVsPandas ? `${result.speedupVsPandas.toFixed(1)}x (target >= 5x)` : "n/a"),
-      line("load average (1 min) at the end", loadavg()[0]!.toFixed(1)),
+      line("load average (1 min) start / end", `${loadAtStart.toFixed(1)} / ${loadavg()[0]!.toFixed(1)}`),
       "",
       "Written to bench-results/data.json",
     ].join("\n"),

@@ -125,6 +125,11 @@ describe("prepareDataset on a CSV", () => {
     expect(majority.size).toBeLessThanOrEqual(60);
     expect(minority.size).toBeLessThanOrEqual(60);
     expect(majority.size + minority.size).toBeGreaterThan(60);
+    // Each balanced row is the battle of its prompt index (row i of raw/train.parquet is prompt i).
+    for (let row = 0; row < 300; row++) {
+      const battle = Number(train.prompts[train.promptIndices[row]!]!.slice(1));
+      expect(train.winnerIds[row]).toBe(battle % 10 < 8 ? 0 : 1);
+    }
     const sorted = [...train.promptIndices].sort((x, y) => x - y);
     expect([...train.promptIndices]).not.toEqual(sorted);
     const otherSeed = join(folder.path, "other-seed");

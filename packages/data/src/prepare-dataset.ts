@@ -151,10 +151,18 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     progress("filter");
     const counts: PreparationCounts = { input: inputRows, otherModels: 0, tiesDropped: 0, tiesResolved: 0, duplicates: 0, contaminated: 0, kept: 0 };
     let oriented = "SELECT source_row, model_a, model_b, prompt, wa, wb, wt FROM battles";
+    // One pass counts the pair's presence, its battles and their ties (a tie does not depend on the orientation).
+    const isTie = "(wt = 1 OR (wa = 1 AND wb = 1))";
+    let tieCounts: Record<string, unknown>;
     if (strongModel !== undefined && weakModel !== undefined) {
       const strong = sqlString(strongModel);
       const weak = sqlString(weakModel);
-      const presence = (await session.rows(`SELECT count(*) FILTER (WHERE model_a = ${strong} OR model_b = ${strong}) AS strong, count(*) FILTER (WHERE model_a = ${weak} OR model_b = ${weak}) AS weak FROM battles`))[0]!;
+      const pair = `((model_a = ${strong} AND model_b = ${weak}) OR (model_a = ${weak} AND model_b = ${strong}))`;
+      const presence = (
+        await session.rows(`SELECT count(*) FILTER (WHERE model_a = ${strong} OR model_b = ${strong}) AS strong, count(*) FILTER (WHERE model_a = ${weak} OR model_b = ${weak}) AS weak,
+          count(*) FILTER (WHERE ${pair}) AS rows, count(*) FILTER (WHERE ${pair} AND ${isTie}) AS ties FROM battles`)
+      )[0]!;
+      tieCounts = presence;
       const missing = [...(Number(presence["strong"]) === 0 ? [["strong", strongModel]] : []), ...(Number(presence["weak"]) === 0 ? [["weak", weakModel]] : [])];
       if (missing.length > 0) {
         const known = (await session.rows("SELECT name FROM (SELECT model_a AS name FROM battles UNION SELECT model_b FROM battles) ORDER BY name LIMIT 20")).map((row) => String(row["name"]));
@@ -170,14 +178,15 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
           CASE WHEN model_a = ${strong} THEN wa ELSE wb END AS wa,
           CASE WHEN model_a = ${strong} THEN wb ELSE wa END AS wb,
           wt
-        FROM battles WHERE (model_a = ${strong} AND model_b = ${weak}) OR (model_a = ${weak} AND model_b = ${strong})`;
+        FROM battles WHERE ${pair}`;
+    } else {
+      tieCounts = (await session.rows(`SELECT count(*) AS rows, count(*) FILTER (WHERE ${isTie}) AS ties FROM battles`))[0]!;
     }
     const tieLabel = tiePolicy === "weak-wins" ? "'model_b'" : tiePolicy === "strong-wins" ? "'model_a'" : "NULL";
     await session.run(`CREATE OR REPLACE VIEW labelled AS SELECT source_row, model_a, model_b, prompt, wa, wb, wt,
-        (wt = 1 OR (wa = 1 AND wb = 1)) AS is_tie,
-        CASE WHEN wt = 1 OR (wa = 1 AND wb = 1) THEN ${tieLabel} WHEN wa = 1 THEN 'model_a' ELSE 'model_b' END AS label
+        ${isTie} AS is_tie,
+        CASE WHEN ${isTie} THEN ${tieLabel} WHEN wa = 1 THEN 'model_a' ELSE 'model_b' END AS label
       FROM (${oriented})`);
-    const tieCounts = (await session.rows("SELECT count(*) AS rows, count(*) FILTER (WHERE is_tie) AS ties FROM labelled"))[0]!;
     counts.otherModels = inputRows - Number(tieCounts["rows"]);
     if (tiePolicy === "drop") counts.tiesDropped = Number(tieCounts["ties"]);
     else counts.tiesResolved = Number(tieCounts["ties"]);
