@@ -46,6 +46,7 @@ export const PIPELINE: StageDefinition<PipelineContext>[] = [
           ...(data.shuffle !== undefined && { shuffle: data.shuffle }),
           ...(data.balance !== undefined && { balance: data.balance }),
           ...(data.seed !== undefined && { seed: data.seed }),
+          hub: { ...(data.revision !== undefined && { revision: data.revision }), ...(data.offline !== undefined && { offline: data.offline }) },
           onProgress: bar.onProgress,
         });
         return { models: result.manifest.models, rows: result.manifest.rows };

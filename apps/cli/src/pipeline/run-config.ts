@@ -13,6 +13,11 @@ export const runConfigSchema = z
       .object({
         /** Battles: a parquet, CSV or JSONL file, or an `hf:owner/name` dataset id. */
         input: z.string().min(1),
+        /** For `hf:` inputs: a branch, tag or commit. Pin a commit for a reproducible run: a moving branch is not re-read
+         * while the config is unchanged. @default "main" */
+        revision: z.string().min(1).optional(),
+        /** For `hf:` inputs: use only the local Hugging Face cache. @default false */
+        offline: z.boolean().optional(),
         strongModel: z.string().min(1).optional(),
         weakModel: z.string().min(1).optional(),
         tiePolicy: z.enum(["drop", "weak-wins", "strong-wins"]).optional(),
