@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport } from "./build-report.ts";
 import { REPORT_ERROR_CODES } from "./errors.ts";
 import { writeSampleRun } from "./sample-run.ts";
+import { SAMPLE_RUN_CHARTS } from "./__fixtures__/sample-run-charts.ts";
 
 let root: string;
 
@@ -47,18 +48,7 @@ describe("buildReport", () => {
     expect(html).toContain("generated 2026-01-02 03:04:05 UTC");
 
     const charts = figures(html);
-    expect(charts.map((chart) => `${chart.chart}${chart.benchmark ? `:${chart.benchmark}` : ""}`).sort()).toEqual([
-      "benchmark-score:gsm8k",
-      "benchmark-score:mmlu",
-      "classification",
-      "label-ratios",
-      "loss",
-      "pgr:gsm8k",
-      "pgr:mmlu",
-      "weight-norm",
-      "win-rate-histogram:gsm8k",
-      "win-rate-histogram:mmlu",
-    ]);
+    expect(charts.map((chart) => `${chart.chart}${chart.benchmark ? `:${chart.benchmark}` : ""}`).sort()).toEqual([...SAMPLE_RUN_CHARTS]);
     for (const chart of charts) {
       expect(chart.svg, chart.chart).toMatch(/^<svg /);
       expect(chart.svg, chart.chart).toMatch(/class="mark-(line|rect|area) role-mark[^"]*"[^>]*>\s*<path [^>]*d="M/);

@@ -7,6 +7,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport } from "./build-report.ts";
 import { writeSampleRun } from "./sample-run.ts";
+import { SAMPLE_RUN_CHARTS } from "./__fixtures__/sample-run-charts.ts";
 
 // Opens the report in Debian's chromium (never a downloaded browser) and checks what a reader sees. CI installs
 // chromium when it is missing (`apt-get install chromium`); without it this test fails on purpose rather than skip.
@@ -64,18 +65,7 @@ describe("the report in a browser", () => {
         };
       }),
     );
-    expect(charts.map((chart) => chart.name).sort()).toEqual([
-      "benchmark-score:gsm8k",
-      "benchmark-score:mmlu",
-      "classification",
-      "label-ratios",
-      "loss",
-      "pgr:gsm8k",
-      "pgr:mmlu",
-      "weight-norm",
-      "win-rate-histogram:gsm8k",
-      "win-rate-histogram:mmlu",
-    ]);
+    expect(charts.map((chart) => chart.name).sort()).toEqual([...SAMPLE_RUN_CHARTS]);
     for (const chart of charts) {
       expect(chart.width, `${chart.name} width`).toBeGreaterThan(250);
       expect(chart.height, `${chart.name} height`).toBeGreaterThan(150);

@@ -2,9 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmbedder } from "@muffler/embeddings";
-import { MFRB, initializeParameters, saveRouterBundle } from "@muffler/model";
+import { MFRB } from "@muffler/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliInProcess as cli } from "../test-support/run-cli-in-process.ts";
+import { writeLexicalRouter } from "../test-support/write-lexical-router.ts";
 
 let directory: string;
 let reference: { winRate: (prompt: string) => Promise<number> };
@@ -12,25 +13,10 @@ let reference: { winRate: (prompt: string) => Promise<number> };
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "muffler-cli-route-"));
   const embedder = await createEmbedder("lexical");
-  const models = ["strong-model", "weak-model"];
-  const parameters = initializeParameters({ models, hidden: 8, dimension: embedder.dimension, seed: 1 });
-  await saveRouterBundle(join(directory, "router"), {
-    parameters,
-    manifest: {
-      format: "muffler-router",
-      version: 1,
-      models,
-      strongModel: "strong-model",
-      weakModel: "weak-model",
-      hidden: 8,
-      dimension: embedder.dimension,
-      embedder: { id: embedder.id, name: "lexical", dimension: embedder.dimension },
-      thresholds: [
-        { strongPercent: 0, threshold: 1, calibratedOn: "test" },
-        { strongPercent: 100, threshold: 0, calibratedOn: "test" },
-      ],
-    },
-  });
+  const { parameters } = await writeLexicalRouter(directory, [
+    { strongPercent: 0, threshold: 1, calibratedOn: "test" },
+    { strongPercent: 100, threshold: 0, calibratedOn: "test" },
+  ]);
   const mfrb = new MFRB(parameters);
   reference = { winRate: async (prompt) => mfrb.winRate(0, 1, (await embedder.embed([prompt]))[0]!) };
 });

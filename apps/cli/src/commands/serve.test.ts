@@ -3,9 +3,8 @@ import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEmbedder } from "@muffler/embeddings";
-import { initializeParameters, saveRouterBundle } from "@muffler/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeLexicalRouter } from "../test-support/write-lexical-router.ts";
 import { startServe } from "./serve.ts";
 
 let directory: string;
@@ -15,21 +14,7 @@ const seenAuthorization: (string | undefined)[] = [];
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "muffler-cli-serve-"));
-  const embedder = await createEmbedder("lexical");
-  const models = ["strong-model", "weak-model"];
-  await saveRouterBundle(join(directory, "router"), {
-    parameters: initializeParameters({ models, hidden: 8, dimension: embedder.dimension, seed: 1 }),
-    manifest: {
-      format: "muffler-router",
-      version: 1,
-      models,
-      strongModel: "strong-model",
-      weakModel: "weak-model",
-      hidden: 8,
-      dimension: embedder.dimension,
-      embedder: { id: embedder.id, name: "lexical", dimension: embedder.dimension },
-    },
-  });
+  await writeLexicalRouter(directory);
   upstream = createHttpServer((request, response) => {
     seenAuthorization.push(request.headers.authorization);
     request.resume();
