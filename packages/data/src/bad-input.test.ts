@@ -76,6 +76,12 @@ describe("bad input: files", () => {
     await expectFailure({ input }, { code: DATA_ERROR_CODES.emptyFile, file: input, message: /no data rows/ });
   });
 
+  it("a CSV with a header of other columns and no rows: no data rows is said first", async () => {
+    const input = join(folder.path, "other-header.csv");
+    await writeFile(input, "question,left,right\n");
+    await expectFailure({ input }, { code: DATA_ERROR_CODES.emptyFile, file: input, message: /no data rows/ });
+  });
+
   it("a corrupted parquet file", async () => {
     const input = join(folder.path, "battles.parquet");
     await writeFile(input, Buffer.concat([Buffer.from("PAR1"), Buffer.alloc(64, 7), Buffer.from("PAR1")]));

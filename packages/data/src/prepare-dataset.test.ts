@@ -69,6 +69,71 @@ describe("prepareDataset on a CSV", () => {
     expect(await promptsOf(8, "c")).not.toEqual(first);
   });
 
+  it("gives the split and the balancing of earlier versions for the same seed (pinned, DuckDB 1.5 hash)", async () => {
+    const input = await writeCsv(join(folder.path, "battles.csv"), battles);
+    const pinned = [
+      { seed: 0, test: [2, 8, 16, 91], balancedStart: [70, 50, 3, 50, 53, 47, 28, 6, 3, 21, 17, 13] },
+      { seed: 3, test: [15, 20, 58, 90], balancedStart: [7, 67, 56, 32, 37, 2, 16, 20, 19, 50, 75, 9] },
+    ];
+    for (const { seed, test, balancedStart } of pinned) {
+      const run = join(folder.path, `seed-${seed}`);
+      await prepareDataset({ input, runDirectory: run, strongModel: "gpt-4", weakModel: "mixtral", seed, balance: true });
+      const testPrompts = (await readPreparedBattles(run, "test")).prompts;
+      expect(testPrompts.map((prompt) => Number(/Question (\d+)/.exec(prompt)![1]))).toEqual(test);
+      expect(Array.from((await readPreparedBattles(run, "train")).promptIndices.slice(0, 12))).toEqual(balancedStart);
+    }
+  });
+
+  it("keeps file order in every file and the encoded rows in step with the raw rows on a larger input", async () => {
+    // 30,000 rows (several DuckDB row groups and parquet pages): other models, ties and both orientations mixed in.
+    const rows = Array.from({ length: 30_000 }, (_, index) => {
+      const other = index % 7 === 3;
+      const strongFirst = index % 2 === 0;
+      const tie = index % 11 === 5;
+      const aWins = !tie && index % 3 !== 0;
+      return {
+        model_a: other ? "other" : strongFirst ? "gpt-4" : "mixtral",
+        model_b: strongFirst ? "mixtral" : "gpt-4",
+        prompt: `row ${index + 1}`,
+        winner_model_a: aWins ? 1 : 0,
+        winner_model_b: !tie && !aWins ? 1 : 0,
+        winner_tie: tie ? 1 : 0,
+      };
+    });
+    const input = await writeCsv(join(folder.path, "large.csv"), rows);
+    const run = join(folder.path, "run");
+    const { manifest } = await prepareDataset({ input, runDirectory: run, strongModel: "gpt-4", weakModel: "mixtral", seed: 11, balance: true });
+    const kept = rows.filter((row) => row.model_a !== "other" && row.winner_tie === 0);
+    expect(manifest.counts?.kept).toBe(kept.length);
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+      const paths = runPaths(run).dataset;
+      for (const split of ["train", "test"] as const) {
+        const raw = (await connection.runAndReadAll(`SELECT source_row, prompt, label FROM read_parquet('${split === "train" ? paths.rawTrain : paths.rawTest}', file_row_number = true) ORDER BY file_row_number`)).getRowObjectsJS();
+        expect(raw).toHaveLength(manifest.rows[split]);
+        let previous = 0;
+        for (const row of raw) {
+          const sourceRow = Number(row["source_row"]);
+          expect(sourceRow).toBeGreaterThan(previous);
+          previous = sourceRow;
+          expect(row["prompt"]).toBe(`row ${sourceRow}`);
+          const battle = rows[sourceRow - 1]!;
+          const strongWon = battle.model_a === "gpt-4" ? battle.winner_model_a === 1 : battle.winner_model_b === 1;
+          expect(row["label"]).toBe(strongWon ? "model_a" : "model_b");
+        }
+        const prepared = await readPreparedBattles(run, split);
+        for (let index = 0; index < prepared.promptIndices.length; index++) {
+          const label = raw[prepared.promptIndices[index]!]!["label"];
+          expect(prepared.winnerIds[index]).toBe(label === "model_a" ? 0 : 1);
+        }
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it("splits in file order without shuffling, like the seed", async () => {
     const input = await writeCsv(join(folder.path, "battles.csv"), battles);
     const run = join(folder.path, "run");

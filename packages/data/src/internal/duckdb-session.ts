@@ -1,13 +1,18 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from "@duckdb/node-api";
 
-/** A single-use in-memory DuckDB database and connection. Close it when done. */
+/**
+ * A single-use in-memory DuckDB database and connection. Close it when done. {@link DuckDbSession.connect} opens
+ * further connections to the same database (for statements that run concurrently); closing those closes only them.
+ */
 export class DuckDbSession {
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
+  readonly #ownsInstance: boolean;
 
-  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, ownsInstance: boolean) {
     this.#instance = instance;
     this.#connection = connection;
+    this.#ownsInstance = ownsInstance;
   }
 
   /** Opens an in-memory database. `threads` defaults to DuckDB's own choice (one per core). */
@@ -19,7 +24,12 @@ export class DuckDbSession {
     const { DuckDBInstance: Instance } = await import("@duckdb/node-api");
     const instance = await Instance.create(":memory:", settings);
     const connection = await instance.connect();
-    return new DuckDbSession(instance, connection);
+    return new DuckDbSession(instance, connection, true);
+  }
+
+  /** Another connection to the same database: its statements may run at the same time as this one's. */
+  async connect(): Promise<DuckDbSession> {
+    return new DuckDbSession(this.#instance, await this.#instance.connect(), false);
   }
 
   /** Runs statements, discarding results. */
@@ -53,7 +63,7 @@ export class DuckDbSession {
 
   close(): void {
     this.#connection.closeSync();
-    this.#instance.closeSync();
+    if (this.#ownsInstance) this.#instance.closeSync();
   }
 }
 
@@ -67,13 +77,19 @@ export function sqlIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** With MUFFLER_DEBUG_SQL=1, prints each statement's time on stderr (for profiling). */
+/**
+ * With MUFFLER_DEBUG_SQL=1, prints each statement's wall time and the process's CPU time meanwhile on stderr (for
+ * profiling; the CPU time includes whatever else the process did, e.g. statements running at the same time).
+ */
 async function timed<T>(sql: string, work: () => Promise<T>): Promise<T> {
   if (process.env["MUFFLER_DEBUG_SQL"] !== "1") return work();
   const start = performance.now();
+  const cpu = process.cpuUsage();
   try {
     return await work();
   } finally {
-    process.stderr.write(`[sql ${(performance.now() - start).toFixed(0).padStart(6)} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}\n`);
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000;
+    process.stderr.write(`[sql ${(performance.now() - start).toFixed(0).padStart(6)} ms, process cpu ${cpuMs.toFixed(0).padStart(6)} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}\n`);
   }
 }
