@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Benchmark } from "./benchmark.ts";
 import { DATA_ERROR_CODES } from "./errors.ts";
 import { DuckDbSession, sqlString } from "./internal/duckdb-session.ts";
-import { mapReadError } from "./internal/map-read-error.ts";
+import { mapReadError } from "./internal/load-table.ts";
 
 /** Options of {@link loadBenchmark}. */
 export interface LoadBenchmarkOptions {

@@ -1,19 +1,16 @@
 import { MufflerError, type OnProgress, runPaths, sha256, writeJsonAtomic } from "@muffler/core";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Battle } from "./battle.ts";
 import type { DatasetManifest, PreparationCounts } from "./dataset-manifest.ts";
 import { DATA_ERROR_CODES } from "./errors.ts";
-import type { FileFormat } from "./file-format.ts";
 import type { Benchmark } from "./benchmark.ts";
 import { goldBattlesFromBenchmark } from "./gold-battles.ts";
 import { type HubOptions, isHubId, resolveHubInput } from "./hub-input.ts";
 import { appendBattles, appendPrompts } from "./internal/append-rows.ts";
 import { DuckDbSession, sqlString } from "./internal/duckdb-session.ts";
 import { hashFiles } from "./internal/input-hash.ts";
-import { mapReadError } from "./internal/map-read-error.ts";
-import { type ColumnInfo, defineSourceView } from "./internal/source-view.ts";
+import { loadTable, type ColumnInfo } from "./internal/load-table.ts";
 import { normalizeBattles } from "./internal/normalize-battles.ts";
 import type { PromptTurns } from "./prompt-turns.ts";
 import { replaceDirectory } from "./internal/replace-directory.ts";
@@ -118,63 +115,42 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
   if (strongModel !== undefined && strongModel === weakModel) option("weakModel", `the strong and the weak model are the same ("${strongModel}").`);
   if (tiePolicy !== "drop" && strongModel === undefined) option("tiePolicy", `the tie policy "${tiePolicy}" needs a strong and a weak model; give both, or use "drop".`);
 
-  // One thread per statement: a single-threaded scan keeps file order, so the row numbers of the source view and the
-  // row order of every file written are deterministic, and the ordered parquet writer avoids the re-batching that
-  // order preservation costs with several threads. The two cores are used by running the raw train write on one
-  // connection and the rest of the writing on another (see the package README, "Performance").
-  const session = await DuckDbSession.open({ threads: 1 });
-  let writer: DuckDbSession | undefined;
-  const abort = () => {
-    session.connection.interrupt();
-    writer?.connection.interrupt();
-  };
+  const session = await DuckDbSession.open();
+  const abort = () => session.connection.interrupt();
   options.signal?.addEventListener("abort", abort);
-  const scratch = await mkdtemp(join(tmpdir(), "muffler-prepare-"));
   try {
     progress("read");
     let columns: ColumnInfo[];
     let displayPath: string;
     let inputHash: string;
     let inputDescription: string;
-    let format: FileFormat | undefined;
     if (options.input !== undefined) {
       const resolved: ResolvedInput = isHubId(options.input) ? await resolveHubInput(options.input, options.hub ?? {}) : await resolveLocalInput(options.input);
       displayPath = resolved.displayPath;
       inputDescription = options.input;
-      format = resolved.format;
       const hashing = hashFiles(resolved.paths);
       hashing.catch(() => undefined);
-      columns = await defineSourceView(session, { view: "source", paths: resolved.paths, displayPath, format: resolved.format });
+      columns = await loadTable(session, { paths: resolved.paths, displayPath, format: resolved.format, table: "source" });
       inputHash = await hashing;
     } else {
       const battles = options.battles ?? goldBattlesFromBenchmark({ benchmark: benchmark! });
       displayPath = benchmark ? `gold battles of ${benchmark.name}` : "battles";
       inputDescription = benchmark ? `benchmark:${typeof options.benchmark === "string" ? options.benchmark : benchmark.name}` : "battles";
-      if (battles.length === 0) throw new MufflerError("there are no battles.", { code: DATA_ERROR_CODES.emptyFile, file: displayPath });
-      await appendBattles(session, "source_table", battles);
+      await appendBattles(session, "source", battles);
       inputHash = sha256(JSON.stringify(battles));
-      columns = await defineSourceView(session, { view: "source", table: "source_table", displayPath });
+      columns = ["model_a", "model_b", "prompt", "winner_model_a", "winner_model_b", "winner_tie"].map((name) => ({ name, type: name.startsWith("winner") ? "INTEGER" : "VARCHAR" }));
+      if (battles.length === 0) throw new MufflerError("there are no battles.", { code: DATA_ERROR_CODES.emptyFile, file: displayPath });
     }
     checkAborted();
 
     progress("validate");
-    const { rows: inputRows } = await normalizeBattles(session, {
-      sourceView: "source",
-      columns,
-      displayPath,
-      factsPath: join(scratch, "facts.parquet"),
-      columnMap: options.columnMap,
-      promptTurns,
-      modelAliases: options.modelAliases,
-      ...(format !== undefined && { mapReadError: (error: unknown) => mapReadError(error, displayPath, format) }),
-    });
+    await normalizeBattles(session, { sourceTable: "source", columns, displayPath, columnMap: options.columnMap, promptTurns, modelAliases: options.modelAliases });
+    const inputRows = await session.number("SELECT count(*) FROM source");
     checkAborted();
 
     progress("filter");
     const counts: PreparationCounts = { input: inputRows, otherModels: 0, tiesDropped: 0, tiesResolved: 0, duplicates: 0, contaminated: 0, kept: 0 };
-    // `battle_facts` (no prompts, from the first pass) answers every question about the rows; `battles` (which reads
-    // the input again) is read only to write the raw files, or for the slower dedupe/contamination path.
-    let oriented = (from: string, prompt: string) => `SELECT source_row, model_a, model_b, ${prompt} wa, wb, wt FROM ${from}`;
+    let oriented = "SELECT source_row, model_a, model_b, prompt, wa, wb, wt FROM battles";
     // One pass counts the pair's presence, its battles and their ties (a tie does not depend on the orientation).
     const isTie = "(wt = 1 OR (wa = 1 AND wb = 1))";
     let tieCounts: Record<string, unknown>;
@@ -184,12 +160,12 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       const pair = `((model_a = ${strong} AND model_b = ${weak}) OR (model_a = ${weak} AND model_b = ${strong}))`;
       const presence = (
         await session.rows(`SELECT count(*) FILTER (WHERE model_a = ${strong} OR model_b = ${strong}) AS strong, count(*) FILTER (WHERE model_a = ${weak} OR model_b = ${weak}) AS weak,
-          count(*) FILTER (WHERE ${pair}) AS rows, count(*) FILTER (WHERE ${pair} AND ${isTie}) AS ties FROM battle_facts`)
+          count(*) FILTER (WHERE ${pair}) AS rows, count(*) FILTER (WHERE ${pair} AND ${isTie}) AS ties FROM battles`)
       )[0]!;
       tieCounts = presence;
       const missing = [...(Number(presence["strong"]) === 0 ? [["strong", strongModel]] : []), ...(Number(presence["weak"]) === 0 ? [["weak", weakModel]] : [])];
       if (missing.length > 0) {
-        const known = (await session.rows("SELECT name FROM (SELECT model_a AS name FROM battle_facts UNION SELECT model_b FROM battle_facts) ORDER BY name LIMIT 20")).map((row) => String(row["name"]));
+        const known = (await session.rows("SELECT name FROM (SELECT model_a AS name FROM battles UNION SELECT model_b FROM battles) ORDER BY name LIMIT 20")).map((row) => String(row["name"]));
         throw new MufflerError(`${missing.map(([role, name]) => `the ${role} model "${name}"`).join(" and ")} ${missing.length > 1 ? "do" : "does"} not occur in the data (models found: ${known.join(", ")}${known.length === 20 ? ", ..." : ""}).`, {
           code: DATA_ERROR_CODES.modelNotFound,
           file: displayPath,
@@ -197,20 +173,20 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
           hint: "Spell the model as the data does, or map names with --alias (modelAliases).",
         });
       }
-      oriented = (from, prompt) => `SELECT source_row,
-          ${strong} AS model_a, ${weak} AS model_b, ${prompt}
+      oriented = `SELECT source_row,
+          ${strong} AS model_a, ${weak} AS model_b, prompt,
           CASE WHEN model_a = ${strong} THEN wa ELSE wb END AS wa,
           CASE WHEN model_a = ${strong} THEN wb ELSE wa END AS wb,
           wt
-        FROM ${from} WHERE ${pair}`;
+        FROM battles WHERE ${pair}`;
     } else {
-      tieCounts = (await session.rows(`SELECT count(*) AS rows, count(*) FILTER (WHERE ${isTie}) AS ties FROM battle_facts`))[0]!;
+      tieCounts = (await session.rows(`SELECT count(*) AS rows, count(*) FILTER (WHERE ${isTie}) AS ties FROM battles`))[0]!;
     }
     const tieLabel = tiePolicy === "weak-wins" ? "'model_b'" : tiePolicy === "strong-wins" ? "'model_a'" : "NULL";
-    // The decisive (or resolved) battles, oriented, with their label; `prompt` is "prompt, " or "".
-    const labelled = (from: string, prompt: string) => `SELECT source_row, model_a, model_b, ${prompt} wa, wb, wt,
+    await session.run(`CREATE OR REPLACE VIEW labelled AS SELECT source_row, model_a, model_b, prompt, wa, wb, wt,
+        ${isTie} AS is_tie,
         CASE WHEN ${isTie} THEN ${tieLabel} WHEN wa = 1 THEN 'model_a' ELSE 'model_b' END AS label
-      FROM (${oriented(from, prompt)})`;
+      FROM (${oriented})`);
     counts.otherModels = inputRows - Number(tieCounts["rows"]);
     if (tiePolicy === "drop") counts.tiesDropped = Number(tieCounts["ties"]);
     else counts.tiesResolved = Number(tieCounts["ties"]);
@@ -219,10 +195,10 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     const excluded = options.excludeBenchmarks ?? [];
     let kept = decisive;
     if (dedupe || excluded.length > 0) {
-      // The slower path, only when asked: a table of the kept battles (prompts included) in file order.
+      // The slower path, only when asked: a table of the kept battles in file order.
       const keptSql = dedupe
-        ? `SELECT * FROM (${labelled("battles", "prompt,")}) WHERE label IS NOT NULL QUALIFY row_number() OVER (PARTITION BY model_a, model_b, prompt, label ORDER BY source_row) = 1`
-        : `SELECT * FROM (${labelled("battles", "prompt,")}) WHERE label IS NOT NULL`;
+        ? "SELECT * EXCLUDE (is_tie) FROM labelled WHERE label IS NOT NULL QUALIFY row_number() OVER (PARTITION BY model_a, model_b, prompt, label ORDER BY source_row) = 1"
+        : "SELECT * EXCLUDE (is_tie) FROM labelled WHERE label IS NOT NULL";
       await session.run(`CREATE OR REPLACE TABLE kept AS ${keptSql} ORDER BY source_row`);
       const afterDedupe = await session.number("SELECT count(*) FROM kept");
       counts.duplicates = decisive - afterDedupe;
@@ -235,10 +211,8 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       }
       kept = await session.number("SELECT count(*) FROM kept");
       counts.contaminated = afterDedupe - kept;
-      await session.run("CREATE OR REPLACE VIEW kept_facts AS SELECT source_row, model_a, model_b, wa, wb, wt, label FROM kept");
     } else {
-      await session.run(`CREATE OR REPLACE VIEW kept AS SELECT * FROM (${labelled("battles", "prompt,")}) WHERE label IS NOT NULL`);
-      await session.run(`CREATE OR REPLACE VIEW kept_facts AS SELECT * FROM (${labelled("battle_facts", "")}) WHERE label IS NOT NULL`);
+      await session.run("CREATE OR REPLACE VIEW kept AS SELECT * EXCLUDE (is_tie) FROM labelled WHERE label IS NOT NULL");
     }
     counts.kept = kept;
     if (kept < 2) {
@@ -251,43 +225,22 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     checkAborted();
 
     progress("split");
-    const names =
-      strongModel !== undefined && weakModel !== undefined
-        ? [strongModel, weakModel]
-        : (await session.rows("SELECT DISTINCT name FROM (SELECT DISTINCT model_a AS name FROM kept_facts UNION ALL SELECT DISTINCT model_b FROM kept_facts)")).map((row) => String(row["name"]));
-    const models = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const modelList = `[${models.map(sqlString).join(", ")}]`;
-    const modelId = (column: string) => `CAST(list_position(${modelList}, ${column}) - 1 AS INTEGER)`;
-    // One narrow table of the kept battles in file order (one thread keeps insertion order): the split, the label
-    // counts, the encoded files and the balancing read it.
-    await session.run(`CREATE OR REPLACE TABLE kept_ids AS SELECT source_row, ${modelId("model_a")} AS model_a_id, ${modelId("model_b")} AS model_b_id, label FROM kept_facts`);
     const { trainPredicate, rows } = await split(session, { kept, splitRatio, shuffle, stratify, seed, displayPath });
     const ratios = (countsBySplit: Record<string, number>, total: number) =>
       Object.fromEntries(Object.entries(countsBySplit).map(([label, n]) => [label, total === 0 ? 0 : n / total]));
-    const labelCounts = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } } as Record<"train" | "test", Record<string, number>>;
-    for (const row of await session.rows(`SELECT ${trainPredicate} AS train, label, count(*) AS n FROM kept_ids GROUP BY ALL`)) {
-      labelCounts[row["train"] === true ? "train" : "test"][String(row["label"])] = Number(row["n"]);
-    }
-    const minority = Math.min(labelCounts.train["model_a"] ?? 0, labelCounts.train["model_b"] ?? 0);
-    if (balance && minority === 0) {
-      throw new MufflerError("balancing needs both labels in the train split, but one label never occurs.", {
-        code: DATA_ERROR_CODES.tooFewRows,
-        file: displayPath,
-        field: "balance",
-        hint: "Prepare without balancing, or with another tie policy.",
-      });
-    }
     checkAborted();
 
     progress("encode");
-    const encodedColumns = `prompt_index, model_a_id, model_b_id, label,
-      CASE WHEN label = 'model_a' THEN model_a_id ELSE model_b_id END AS winner_id,
-      CASE WHEN label = 'model_a' THEN model_b_id ELSE model_a_id END AS loser_id`;
-    // A split's raw file holds its battles in file order, so a battle's prompt index (its row in the raw file) is its
-    // rank among the split's battles in file order: the row number of the filtered rows of `kept_ids` (read in
-    // insertion order, i.e. file order, on one thread).
-    const encodedRows = (predicate: string) =>
-      `(SELECT CAST(row_number() OVER () - 1 AS INTEGER) AS prompt_index, model_a_id, model_b_id, label FROM kept_ids WHERE ${predicate})`;
+    const names =
+      strongModel !== undefined && weakModel !== undefined
+        ? [strongModel, weakModel]
+        : (await session.rows("SELECT DISTINCT name FROM (SELECT DISTINCT model_a AS name FROM kept UNION ALL SELECT DISTINCT model_b FROM kept)")).map((row) => String(row["name"]));
+    const models = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const modelList = `[${models.map(sqlString).join(", ")}]`;
+    const modelId = (column: string) => `CAST(list_position(${modelList}, ${column}) - 1 AS INTEGER)`;
+    const encodedColumns = `prompt_index, ${modelId("model_a")} AS model_a_id, ${modelId("model_b")} AS model_b_id, label,
+      ${modelId("CASE WHEN label = 'model_a' THEN model_a ELSE model_b END")} AS winner_id,
+      ${modelId("CASE WHEN label = 'model_a' THEN model_b ELSE model_a END")} AS loser_id`;
     checkAborted();
 
     progress("write");
@@ -299,7 +252,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       ...(strongModel !== undefined && { strongModel }),
       ...(weakModel !== undefined && { weakModel }),
       rows: { ...rows },
-      labelRatios: { train: ratios(labelCounts.train, rows.train), test: ratios(labelCounts.test, rows.test) },
+      labelRatios: { train: {}, test: {} },
       inputHash,
       options: {
         input: inputDescription,
@@ -322,39 +275,41 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       createdAt: new Date().toISOString(),
     };
     const rawColumns = "source_row, model_a, model_b, prompt, CAST(wa AS TINYINT) AS winner_model_a, CAST(wb AS TINYINT) AS winner_model_b, CAST(wt AS TINYINT) AS winner_tie, label";
-    const second = await session.connect();
-    writer = second;
     await replaceDirectory(paths.root, async (temporary) => {
       await mkdir(join(temporary, "raw"), { recursive: true });
       await mkdir(join(temporary, "encoded"), { recursive: true });
-      const file = (name: string) => join(temporary, name);
-      const copy = (connection: DuckDbSession, sql: string, name: string) => connection.number(`COPY (${sql}) TO ${sqlString(file(name))} (${PARQUET_OPTIONS})`);
-      // The raw train file (nearly every prompt) is the longest write: it runs on its own connection while the other
-      // files are written on the second one.
-      const [rawTrainRows, rawTestRows] = await bothOrNeither(
-        () => copy(session, `SELECT ${rawColumns} FROM kept WHERE ${trainPredicate}`, "raw/train.parquet"),
-        async () => {
-          const written = await copy(second, `SELECT ${rawColumns} FROM kept WHERE NOT (${trainPredicate})`, "raw/test.parquet");
-          await copy(second, `SELECT ${encodedColumns} FROM ${encodedRows(`NOT (${trainPredicate})`)}`, "encoded/test.parquet");
-          if (balance) {
-            progress("balance");
-            await second.run(`CREATE OR REPLACE VIEW encoded_train AS SELECT ${encodedColumns} FROM ${encodedRows(trainPredicate)}`);
-            const balanced = await rmote(second, { seed, labelCounts: labelCounts.train, target: file("encoded/train.parquet"), copyOptions: PARQUET_OPTIONS });
-            manifest.rows.trainBalanced = balanced.rows;
-            manifest.balancedLabelRatios = ratios(balanced.labelCounts, balanced.rows);
-          } else {
-            await copy(second, `SELECT ${encodedColumns} FROM ${encodedRows(trainPredicate)}`, "encoded/train.parquet");
-          }
-          return written;
-        },
-        abort,
-      );
-      if (rawTrainRows !== rows.train || rawTestRows !== rows.test) {
-        throw new MufflerError(`the input changed while it was read: the splits should hold ${rows.train} and ${rows.test} battles, but ${rawTrainRows} and ${rawTestRows} were written.`, {
-          code: DATA_ERROR_CODES.corruptFile,
-          file: displayPath,
-          hint: "Leave the input unchanged while `muffler prepare` runs, and run it again.",
-        });
+      const file = (name: string) => sqlString(join(temporary, name));
+      const copy = (sql: string, name: string) => session.run(`COPY (${sql}) TO ${file(name)} (${PARQUET_OPTIONS})`);
+      // Each split keeps file order, and a raw row's position in its file is its prompt index. The encoded files take
+      // that position from the raw files (parquet's file_row_number), so the two always agree.
+      await copy(`SELECT ${rawColumns} FROM kept WHERE ${trainPredicate}`, "raw/train.parquet");
+      await copy(`SELECT ${rawColumns} FROM kept WHERE NOT (${trainPredicate})`, "raw/test.parquet");
+      const rawRows = (name: string) => `(SELECT CAST(file_row_number AS INTEGER) AS prompt_index, model_a, model_b, label FROM read_parquet(${file(name)}, file_row_number = true))`;
+      await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/test.parquet")}`, "encoded/test.parquet");
+      const labelCounts = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } } as Record<"train" | "test", Record<string, number>>;
+      for (const which of ["train", "test"] as const) {
+        for (const row of await session.rows(`SELECT label, count(*) AS n FROM read_parquet(${file(`raw/${which}.parquet`)}) GROUP BY ALL`)) {
+          labelCounts[which][String(row["label"])] = Number(row["n"]);
+        }
+        manifest.labelRatios[which] = ratios(labelCounts[which], rows[which]);
+      }
+      progress("balance");
+      if (balance) {
+        const minority = Math.min(labelCounts.train["model_a"] ?? 0, labelCounts.train["model_b"] ?? 0);
+        if (minority === 0) {
+          throw new MufflerError("balancing needs both labels in the train split, but one label never occurs.", {
+            code: DATA_ERROR_CODES.tooFewRows,
+            file: displayPath,
+            field: "balance",
+            hint: "Prepare without balancing, or with another tie policy.",
+          });
+        }
+        await session.run(`CREATE OR REPLACE VIEW encoded_train AS SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`);
+        const balanced = await rmote(session, { seed, labelCounts: labelCounts.train, target: join(temporary, "encoded/train.parquet"), copyOptions: PARQUET_OPTIONS });
+        manifest.rows.trainBalanced = balanced.rows;
+        manifest.balancedLabelRatios = ratios(balanced.labelCounts, balanced.rows);
+      } else {
+        await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`, "encoded/train.parquet");
       }
       await writeJsonAtomic(join(temporary, "manifest.json"), manifest);
     });
@@ -365,29 +320,8 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     throw error;
   } finally {
     options.signal?.removeEventListener("abort", abort);
-    writer?.close();
     session.close();
-    await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/**
- * Runs two tasks at once and waits for both. When one fails, `onFailure` is called (to interrupt the other) and the
- * first error thrown is rethrown once both have settled.
- */
-async function bothOrNeither<A, B>(first: () => Promise<A>, second: () => Promise<B>, onFailure: () => void): Promise<[A, B]> {
-  let failure: { error: unknown } | undefined;
-  const watch = <T>(task: () => Promise<T>) =>
-    task().catch((error: unknown) => {
-      if (failure === undefined) {
-        failure = { error };
-        onFailure();
-      }
-      return undefined;
-    });
-  const [a, b] = await Promise.all([watch(first), watch(second)]);
-  if (failure !== undefined) throw failure.error;
-  return [a as A, b as B];
 }
 
 /** A prompt with runs of whitespace collapsed to one space and the ends trimmed (for contamination matching). */
@@ -410,7 +344,7 @@ async function split(
   const key = options.shuffle ? `hash(source_row, ${seed})` : "CAST(source_row AS UBIGINT)";
   const groups: { condition: string; size: number }[] = [];
   if (options.stratify) {
-    for (const row of await session.rows("SELECT label, count(*) AS n FROM kept_ids GROUP BY ALL ORDER BY label")) {
+    for (const row of await session.rows("SELECT label, count(*) AS n FROM kept GROUP BY ALL ORDER BY label")) {
       groups.push({ condition: `label = ${sqlString(String(row["label"]))}`, size: Number(row["n"]) });
     }
   } else {
@@ -427,7 +361,7 @@ async function split(
     // Find the boundary from the smaller side (a top-N of n_test rows is cheaper than one of n_train).
     const ascending = train <= test;
     const direction = ascending ? "ASC" : "DESC";
-    const boundary = (await session.rows(`SELECT ${key} AS k, source_row AS s FROM kept_ids WHERE ${group.condition} ORDER BY k ${direction}, s ${direction} LIMIT 1 OFFSET ${(ascending ? train : test) - 1}`))[0]!;
+    const boundary = (await session.rows(`SELECT ${key} AS k, source_row AS s FROM kept WHERE ${group.condition} ORDER BY k ${direction}, s ${direction} LIMIT 1 OFFSET ${(ascending ? train : test) - 1}`))[0]!;
     const k = String(boundary["k"]);
     const s = String(boundary["s"]);
     parts.push(
@@ -460,7 +394,7 @@ async function split(
  * rows until the split has its original size n, and shuffle. All in DuckDB SQL over `encoded_train`, seeded with
  * DuckDB's `hash` (deterministic for a DuckDB version and a seed, like the split), each step with its own salt:
  * the majority keeps its m rows with the smallest `hash(prompt_index, seed, 'majority')`; the balanced set is numbered
- * 0..2m-1 in prompt order (its slots); extra row k (k in 0..n-2m-1) is balanced row `hash(k, seed, 'draw') % 2m`; the n rows
+ * 0..2m-1 in prompt order (its row ids); extra row k (k in 0..n-2m-1) is balanced row `hash(k, seed, 'draw') % 2m`; the n rows
  * are written in the order of `hash(position, seed, 'shuffle')`. Writes `target` in one COPY.
  */
 async function rmote(
@@ -478,27 +412,23 @@ async function rmote(
   const key = `hash(prompt_index, ${seed}, 'majority')`;
   let majorityKept = "TRUE";
   if (m < majoritySize) {
-    // The m-th smallest key, found from the smaller side (a top-N of fewer rows is cheaper).
-    const ascending = m <= majoritySize - m;
-    const direction = ascending ? "ASC" : "DESC";
-    const boundary = (
-      await session.rows(`SELECT ${key} AS k, prompt_index AS p FROM encoded_train WHERE label = '${majorityLabel}' ORDER BY k ${direction}, p ${direction} LIMIT 1 OFFSET ${(ascending ? m : majoritySize - m) - 1}`)
-    )[0]!;
+    const boundary = (await session.rows(`SELECT ${key} AS k, prompt_index AS p FROM encoded_train WHERE label = '${majorityLabel}' ORDER BY k, p LIMIT 1 OFFSET ${m - 1}`))[0]!;
     const k = String(boundary["k"]);
-    const p = String(boundary["p"]);
-    // Ascending: the boundary is the last kept row; descending: the first dropped one.
-    majorityKept = ascending ? `(${key} < ${k} OR (${key} = ${k} AND prompt_index <= ${p}))` : `(${key} < ${k} OR (${key} = ${k} AND prompt_index < ${p}))`;
+    majorityKept = `(${key} < ${k} OR (${key} = ${k} AND prompt_index <= ${String(boundary["p"])}))`;
   }
-  // The balanced set, each row with its slot: its position in prompt order (0..2m-1; encoded_train is read in prompt
-  // order). Output position p < 2m is slot p; p >= 2m is the draw k = p - 2m, slot hash(k, seed, 'draw') % 2m.
+  // Slots are the table's row ids: insertion order (kept by DuckDB) is prompt order, as encoded_train's (a view over
+  // the raw train file in file order).
   const columns = "prompt_index, model_a_id, model_b_id, label, winner_id, loser_id";
+  await session.run(`CREATE OR REPLACE TABLE balanced AS SELECT ${columns}
+    FROM encoded_train WHERE label = '${minorityLabel}' OR (label = '${majorityLabel}' AND ${majorityKept})`);
   const size = 2 * m;
   await session.run(`COPY (
-      SELECT ${columns.split(", ").map((column) => `b.${column}`).join(", ")}
-      FROM range(${total}) positions(position)
-      JOIN (SELECT row_number() OVER () - 1 AS slot, ${columns} FROM encoded_train WHERE label = '${minorityLabel}' OR (label = '${majorityLabel}' AND ${majorityKept})) b
-        ON b.slot = CASE WHEN position < ${size} THEN position ELSE CAST(hash(position - ${size}, ${seed}, 'draw') % ${size} AS BIGINT) END
-      ORDER BY hash(position, ${seed}, 'shuffle'), position
+      SELECT ${columns} FROM (
+        SELECT rowid AS position, ${columns} FROM balanced
+        UNION ALL
+        SELECT ${size} + draws.range AS position, ${columns.split(", ").map((column) => `b.${column}`).join(", ")}
+        FROM range(${total - size}) draws JOIN (SELECT rowid AS slot, * FROM balanced) b ON b.slot = CAST(hash(draws.range, ${seed}, 'draw') % ${size} AS BIGINT)
+      ) ORDER BY hash(position, ${seed}, 'shuffle'), position
     ) TO ${sqlString(options.target)} (${options.copyOptions})`);
   const labelCounts: Record<string, number> = { model_a: 0, model_b: 0 };
   for (const row of await session.rows(`SELECT label, count(*) AS n FROM read_parquet(${sqlString(options.target)}) GROUP BY ALL`)) {

@@ -1,18 +1,13 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from "@duckdb/node-api";
 
-/**
- * A single-use in-memory DuckDB database and connection. Close it when done. {@link DuckDbSession.connect} opens
- * further connections to the same database (for statements that run concurrently); closing those closes only them.
- */
+/** A single-use in-memory DuckDB database and connection. Close it when done. */
 export class DuckDbSession {
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
-  readonly #ownsInstance: boolean;
 
-  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, ownsInstance: boolean) {
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
     this.#instance = instance;
     this.#connection = connection;
-    this.#ownsInstance = ownsInstance;
   }
 
   /** Opens an in-memory database. `threads` defaults to DuckDB's own choice (one per core). */
@@ -24,12 +19,7 @@ export class DuckDbSession {
     const { DuckDBInstance: Instance } = await import("@duckdb/node-api");
     const instance = await Instance.create(":memory:", settings);
     const connection = await instance.connect();
-    return new DuckDbSession(instance, connection, true);
-  }
-
-  /** Another connection to the same database: its statements may run at the same time as this one's. */
-  async connect(): Promise<DuckDbSession> {
-    return new DuckDbSession(this.#instance, await this.#instance.connect(), false);
+    return new DuckDbSession(instance, connection);
   }
 
   /** Runs statements, discarding results. */
@@ -63,7 +53,7 @@ export class DuckDbSession {
 
   close(): void {
     this.#connection.closeSync();
-    if (this.#ownsInstance) this.#instance.closeSync();
+    this.#instance.closeSync();
   }
 }
 
@@ -78,8 +68,8 @@ export function sqlIdentifier(name: string): string {
 }
 
 /**
- * With MUFFLER_DEBUG_SQL=1, prints each statement's wall time and the process's CPU time meanwhile on stderr (for
- * profiling; the CPU time includes whatever else the process did, e.g. statements running at the same time).
+ * With MUFFLER_DEBUG_SQL=1, prints each statement's wall time and the process's CPU time meanwhile (all threads) on
+ * stderr, for profiling: CPU time well above wall time means DuckDB ran the statement on several threads.
  */
 async function timed<T>(sql: string, work: () => Promise<T>): Promise<T> {
   if (process.env["MUFFLER_DEBUG_SQL"] !== "1") return work();
@@ -90,6 +80,6 @@ async function timed<T>(sql: string, work: () => Promise<T>): Promise<T> {
   } finally {
     const used = process.cpuUsage(cpu);
     const cpuMs = (used.user + used.system) / 1000;
-    process.stderr.write(`[sql ${(performance.now() - start).toFixed(0).padStart(6)} ms, process cpu ${cpuMs.toFixed(0).padStart(6)} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}\n`);
+    process.stderr.write(`[sql ${(performance.now() - start).toFixed(0).padStart(6)} ms, cpu ${cpuMs.toFixed(0).padStart(6)} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}\n`);
   }
 }

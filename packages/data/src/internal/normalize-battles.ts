@@ -3,53 +3,34 @@ import { BATTLE_COLUMNS, type BattleColumn } from "../battle-columns.ts";
 import { DATA_ERROR_CODES } from "../errors.ts";
 import type { PromptTurns } from "../prompt-turns.ts";
 import { type DuckDbSession, sqlIdentifier, sqlString } from "./duckdb-session.ts";
-import { type ColumnInfo, noDataRows, SOURCE_ROW_COLUMN } from "./source-view.ts";
+import type { ColumnInfo } from "./load-table.ts";
 
 const REQUIRED: BattleColumn[] = ["model_a", "model_b", "prompt", "winner_model_a", "winner_model_b"];
 const TIE_ALIASES = ["winner_tie", "tie_ab", "tie"];
 
 
 /**
- * Options of the parquet file of battle facts (see {@link normalizeBattles}): zstd level 1, as the dataset's files
- * (measured: no slower overall than uncompressed or lz4, and a file several times smaller).
- */
-const FACTS_PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1";
-
-/**
- * Reads the source once and validates every row (the session must run statements on one thread, so that the source
- * view's row numbers follow the file). Writes `factsPath`, a parquet file with one row per input row in file order:
- * `source_row` (1-based), `model_a`, `model_b` (aliases applied), `wa`, `wb`, `wt` (0/1), the prompt column as read
- * and the prompt checks; every later step reads this file instead of the input. Defines over it the views
- * `battle_facts(source_row, model_a, model_b, wa, wb, wt)` and `battles(source_row, model_a, model_b, prompt, wa, wb,
- * wt)` (prompts extracted from turn lists). Throws on the first bad row with its file row and column;
- * `mapReadError` turns a failure to read the input into the error to throw.
+ * Builds the view `battles(source_row, model_a, model_b, prompt, wa, wb, wt)` over a loaded table, resolving the
+ * column mapping, extracting prompts from turn lists and normalizing the winner columns to 0/1, then validates every
+ * row. Throws on the first bad row with its file row and column.
  */
 export async function normalizeBattles(
   session: DuckDbSession,
   options: {
-    sourceView: string;
+    sourceTable: string;
     columns: ColumnInfo[];
     displayPath: string;
-    factsPath: string;
     columnMap?: Record<string, string> | undefined;
     promptTurns: PromptTurns;
     modelAliases?: Record<string, string> | undefined;
-    mapReadError?: (error: unknown) => unknown;
   },
-): Promise<{ hasTieColumn: boolean; rows: number }> {
-  const { sourceView, columns, displayPath } = options;
-  let resolved: Partial<Record<BattleColumn, string>>;
-  try {
-    resolved = resolveColumns(columns, options.columnMap ?? {}, displayPath);
-  } catch (error) {
-    // A file with a header and no rows says so first, whatever its columns.
-    if ((await session.number(`SELECT count(*) FROM (SELECT 1 FROM ${sourceView} LIMIT 1)`).catch(() => 1)) === 0) throw noDataRows(displayPath);
-    throw error;
-  }
+): Promise<{ hasTieColumn: boolean }> {
+  const { sourceTable, columns, displayPath } = options;
+  const resolved = resolveColumns(columns, options.columnMap ?? {}, displayPath);
   const type = (name: BattleColumn): string => columns.find((column) => column.name === resolved[name])!.type;
   const column = (name: BattleColumn): string => sqlIdentifier(resolved[name]!);
 
-  const prompt = promptVariants({ column: column("prompt"), type: type("prompt"), turns: options.promptTurns });
+  const prompt = await promptExpressions(session, { sourceTable, column: column("prompt"), type: type("prompt"), turns: options.promptTurns });
   const model = (name: "model_a" | "model_b"): string => {
     const text = `CAST(${column(name)} AS VARCHAR)`;
     const aliases = Object.entries(options.modelAliases ?? {});
@@ -57,53 +38,34 @@ export async function normalizeBattles(
     return `CASE ${text} ${aliases.map(([from, to]) => `WHEN ${sqlString(from)} THEN ${sqlString(to)}`).join(" ")} ELSE ${text} END`;
   };
   const hasTieColumn = resolved.winner_tie !== undefined;
-  const winner = {
-    wa: winnerExpression(column("winner_model_a"), type("winner_model_a")),
-    wb: winnerExpression(column("winner_model_b"), type("winner_model_b")),
-    wt: hasTieColumn ? winnerExpression(column("winner_tie"), type("winner_tie")) : "CAST(0 AS INTEGER)",
-  };
-  const flags = prompt.variants.flatMap((variant, index) => [`${variant.bad} AS prompt_bad_${index}`, `${variant.empty} AS prompt_empty_${index}`]);
-  if (prompt.looksLikeList !== undefined) flags.push(`${prompt.looksLikeList} AS prompt_looks_list`);
-  // The prompt as stored in the facts file: a text column as read (which of its readings applies is decided from the
-  // first pass), any other type as its one reading.
-  const storedPrompt = prompt.looksLikeList !== undefined ? column("prompt") : prompt.variants[0]!.value;
-  // The one full read of the input. On one thread DuckDB reads in file order, so the row numbers of the source view
-  // are the data rows. (A parallel COPY did not keep the input's order once the projection held these expressions:
-  // checked with DuckDB 1.5, the file came out of order.)
-  try {
-    await session.run(`COPY (SELECT ${SOURCE_ROW_COLUMN} AS source_row, ${model("model_a")} AS model_a, ${model("model_b")} AS model_b,
-        CAST(${winner.wa} AS TINYINT) AS wa, CAST(${winner.wb} AS TINYINT) AS wb, CAST(${winner.wt} AS TINYINT) AS wt,
-        ${storedPrompt} AS prompt_stored, ${flags.join(", ")}
-      FROM ${sourceView}) TO ${sqlString(options.factsPath)} (${FACTS_PARQUET_OPTIONS})`);
-  } catch (error) {
-    throw options.mapReadError ? options.mapReadError(error) : error;
-  }
-  const facts = `read_parquet(${sqlString(options.factsPath)})`;
-  await session.run(`CREATE OR REPLACE VIEW battle_facts AS SELECT source_row, model_a, model_b, wa, wb, wt FROM ${facts}`);
+  // A view, not a table: later steps read through it, so the prompts are never copied before the final write.
+  await session.run(`CREATE OR REPLACE VIEW battles AS SELECT
+      CAST(rowid + 1 AS BIGINT) AS source_row,
+      ${model("model_a")} AS model_a,
+      ${model("model_b")} AS model_b,
+      ${prompt.value} AS prompt,
+      ${prompt.ok} AS prompt_ok,
+      ${winnerExpression(column("winner_model_a"), type("winner_model_a"))} AS wa,
+      ${winnerExpression(column("winner_model_b"), type("winner_model_b"))} AS wb,
+      ${hasTieColumn ? winnerExpression(column("winner_tie"), type("winner_tie")) : "CAST(0 AS INTEGER)"} AS wt
+    FROM ${sourceTable}`);
 
   const checks = (
     await session.rows(`SELECT
-      count(*) AS rows,
       min(source_row) FILTER (WHERE model_a IS NULL OR model_a = '') AS missing_a,
       min(source_row) FILTER (WHERE model_b IS NULL OR model_b = '') AS missing_b,
-      ${prompt.variants.map((_, index) => `min(source_row) FILTER (WHERE prompt_bad_${index}) AS bad_prompt_${index}, min(source_row) FILTER (WHERE prompt_empty_${index}) AS empty_prompt_${index},`).join("\n")}
-      ${prompt.looksLikeList !== undefined ? "count(prompt_looks_list) AS prompt_values, count(*) FILTER (WHERE prompt_looks_list) AS prompt_lists," : ""}
+      min(source_row) FILTER (WHERE NOT prompt_ok) AS bad_prompt,
+      min(source_row) FILTER (WHERE prompt_ok AND (prompt IS NULL OR prompt = '' OR (ascii(prompt) IN (9, 10, 11, 12, 13, 32) AND regexp_full_match(prompt, '\\s*')))) AS empty_prompt,
       min(source_row) FILTER (WHERE wa IS NULL) AS bad_wa,
       min(source_row) FILTER (WHERE wb IS NULL) AS bad_wb,
       min(source_row) FILTER (WHERE wt IS NULL) AS bad_wt,
       min(source_row) FILTER (WHERE model_a = model_b) AS same_model,
       min(source_row) FILTER (WHERE wa = 0 AND wb = 0 AND wt = 0) AS no_outcome
-    FROM ${facts}`)
+    FROM battles`)
   )[0]!;
-  // A text column is read as JSON lists of turns (Arena) when every value looks like one.
-  const variant = prompt.looksLikeList !== undefined && Number(checks["prompt_values"]) > 0 && Number(checks["prompt_lists"]) === Number(checks["prompt_values"]) ? 1 : 0;
-  if (Number(checks["rows"]) === 0) throw noDataRows(displayPath);
-  const promptValue = prompt.looksLikeList !== undefined ? promptVariants({ column: "prompt_stored", type: "VARCHAR", turns: options.promptTurns }).variants[variant]!.value : "prompt_stored";
-  await session.run(`CREATE OR REPLACE VIEW battles AS SELECT source_row, model_a, model_b, ${promptValue} AS prompt, wa, wb, wt FROM ${facts}`);
-
   const at = (key: string): number | undefined => (checks[key] === null || checks[key] === undefined ? undefined : Number(checks[key]));
   const raw = async (row: number, name: BattleColumn): Promise<string> => {
-    const rows = await session.rows(`SELECT CAST(${column(name)} AS VARCHAR) AS v FROM ${sourceView} WHERE ${SOURCE_ROW_COLUMN} = ${row}`);
+    const rows = await session.rows(`SELECT CAST(${column(name)} AS VARCHAR) AS v FROM ${sourceTable} WHERE rowid = ${row - 1}`);
     const value = rows[0]?.["v"];
     return value === null || value === undefined ? "null" : JSON.stringify(String(value).slice(0, 80));
   };
@@ -115,11 +77,11 @@ export async function normalizeBattles(
     const row = at(name === "model_a" ? "missing_a" : "missing_b");
     if (row !== undefined) fail(row, name, DATA_ERROR_CODES.missingValue, "the model name is missing.", "Every battle needs both model names.");
   }
-  let row = at(`bad_prompt_${variant}`);
+  let row = at("bad_prompt");
   if (row !== undefined) {
     fail(row, "prompt", DATA_ERROR_CODES.promptNotString, `the prompt is not a string (found ${await raw(row, "prompt")}).`, "Prompts must be text, or a JSON list of text turns as in Arena data.");
   }
-  row = at(`empty_prompt_${variant}`);
+  row = at("empty_prompt");
   if (row !== undefined) fail(row, "prompt", DATA_ERROR_CODES.emptyPrompt, "the prompt is empty.", "Remove the row or give it a prompt.");
   for (const [key, name] of [["bad_wa", "winner_model_a"], ["bad_wb", "winner_model_b"], ["bad_wt", "winner_tie"]] as const) {
     row = at(key);
@@ -136,7 +98,7 @@ export async function normalizeBattles(
       : "winner_model_a and winner_model_b are both 0 and there is no tie column: the battle has no outcome.";
     fail(row, "winner_model_a", DATA_ERROR_CODES.noOutcome, message, hasTieColumn ? "Set exactly one of the three to 1." : "Add a winner_tie (or tie_ab) column, or set one winner to 1.");
   }
-  return { hasTieColumn, rows: Number(checks["rows"]) };
+  return { hasTieColumn };
 }
 
 function resolveColumns(columns: ColumnInfo[], columnMap: Record<string, string>, displayPath: string): Partial<Record<BattleColumn, string>> {
@@ -197,58 +159,34 @@ function winnerExpression(column: string, type: string): string {
   return "CAST(NULL AS INTEGER)";
 }
 
-/** SQL for "the text is empty or only whitespace" (NULL counts as empty); the regular expression only where needed. */
-function isEmptyText(value: string): string {
-  return `CASE WHEN ${value} IS NULL OR ${value} = '' THEN TRUE WHEN ascii(${value}) IN (9, 10, 11, 12, 13, 32) THEN regexp_full_match(${value}, '\\s*') ELSE FALSE END`;
-}
-
-/** One reading of the prompt column: its text, and per row whether it is not a prompt at all (`bad`) or empty. */
-interface PromptVariant {
-  value: string;
-  bad: string;
-  empty: string;
-}
-
-/**
- * The readings of the prompt column, by its type. A text column has two, chosen after the first pass: plain text, or
- * (when every value looks like one, `looksLikeList`) JSON lists of turns as in Arena data.
- */
-function promptVariants(options: { column: string; type: string; turns: PromptTurns }): { variants: PromptVariant[]; looksLikeList?: string } {
+/** SQL for the prompt text and for "the prompt is a string (or a list of string turns)", by the column's type. */
+async function promptExpressions(
+  session: DuckDbSession,
+  options: { sourceTable: string; column: string; type: string; turns: PromptTurns },
+): Promise<{ value: string; ok: string }> {
   const { column, type, turns } = options;
   const fromJsonList = (json: string) =>
     turns === "first" ? `json_extract_string(${json}, '$[0]')` : `array_to_string(list_filter(json_extract_string(${json}, '$[*]'), turn -> turn IS NOT NULL), '\n\n')`;
-  const variant = (value: string, ok: string): PromptVariant => ({ value, bad: `NOT (${ok})`, empty: `CASE WHEN ${ok} THEN ${isEmptyText(value)} ELSE FALSE END` });
   if (type === "VARCHAR") {
-    const isList = `(json_valid(${column}) AND json_type(${column}) = 'ARRAY')`;
-    // starts_with(ltrim(value), '['), with the first character deciding the common cases cheaply (ltrim trims the
-    // space and some non-ASCII spaces, so every other ASCII first character decides alone).
-    const looks = `CASE WHEN ${column} IS NULL THEN NULL WHEN ascii(${column}) = 91 THEN TRUE WHEN ascii(${column}) < 128 AND ascii(${column}) <> 32 THEN FALSE ELSE starts_with(ltrim(${column}), '[') END`;
-    const listValue = `CASE WHEN ${isList} THEN ${fromJsonList(column)} END`;
+    // Arena stores each prompt as a JSON list of turns: treat the column so when every value looks like one.
+    const looks = (await session.rows(`SELECT count(${column}) AS total, count(*) FILTER (WHERE starts_with(ltrim(${column}), '[')) AS lists FROM ${options.sourceTable}`))[0]!;
+    if (Number(looks["lists"]) < Number(looks["total"]) || Number(looks["total"]) === 0) return { value: column, ok: "TRUE" };
     return {
-      variants: [
-        { value: column, bad: "FALSE", empty: isEmptyText(column) },
-        {
-          value: listValue,
-          // Only rows that look like lists are checked in the first pass: the list reading is used only when all do.
-          bad: `CASE WHEN ${column} IS NULL THEN FALSE WHEN ${looks} THEN NOT ${isList} END`,
-          empty: `CASE WHEN ${column} IS NULL THEN TRUE WHEN ${looks} THEN (CASE WHEN ${isList} THEN ${isEmptyText(listValue)} ELSE FALSE END) END`,
-        },
-      ],
-      looksLikeList: looks,
+      value: `CASE WHEN json_valid(${column}) AND json_type(${column}) = 'ARRAY' THEN ${fromJsonList(column)} END`,
+      ok: `(${column} IS NULL OR (json_valid(${column}) AND json_type(${column}) = 'ARRAY'))`,
     };
   }
   if (type === "JSON") {
     return {
-      variants: [
-        variant(
-          `CASE json_type(${column}) WHEN 'VARCHAR' THEN json_extract_string(${column}, '$') WHEN 'ARRAY' THEN ${fromJsonList(column)} END`,
-          `(${column} IS NULL OR json_type(${column}) IN ('VARCHAR', 'ARRAY', 'NULL'))`,
-        ),
-      ],
+      value: `CASE json_type(${column}) WHEN 'VARCHAR' THEN json_extract_string(${column}, '$') WHEN 'ARRAY' THEN ${fromJsonList(column)} END`,
+      ok: `(${column} IS NULL OR json_type(${column}) IN ('VARCHAR', 'ARRAY', 'NULL'))`,
     };
   }
   if (type === "VARCHAR[]") {
-    return { variants: [variant(turns === "first" ? `${column}[1]` : `array_to_string(list_filter(${column}, turn -> turn IS NOT NULL), '\n\n')`, "TRUE")] };
+    return {
+      value: turns === "first" ? `${column}[1]` : `array_to_string(list_filter(${column}, turn -> turn IS NOT NULL), '\n\n')`,
+      ok: "TRUE",
+    };
   }
-  return { variants: [variant("CAST(NULL AS VARCHAR)", `(${column} IS NULL)`)] };
+  return { value: "CAST(NULL AS VARCHAR)", ok: `(${column} IS NULL)` };
 }
