@@ -1,0 +1,28 @@
+/**
+ * Writes the vectors of a JSONL file of prompts (`{"prompt": "..."}` per line) as raw little-endian float32 rows, in
+ * file order, through the shared embedding cache: the input of reference checks outside TypeScript, such as
+ * packages/metrics/bench/mmlu_ceiling.py. Not a benchmark.
+ *
+ *   node --conditions=@muffler/source --import tsx packages/embeddings/bench/export-vectors.ts \
+ *     <prompts.jsonl> <out.f32> [embedder=use-lite] [cache=.cache/embeddings]
+ */
+import { writeFileAtomic } from "@muffler/core";
+import { readFile } from "node:fs/promises";
+import { createEmbedder, EmbeddingCache, withEmbeddingCache } from "../src/index.ts";
+
+const [input, output, embedderName = "use-lite", cacheDirectory = ".cache/embeddings"] = process.argv.slice(2);
+if (input === undefined || output === undefined) {
+  console.error("usage: export-vectors.ts <prompts.jsonl> <out.f32> [embedder] [cache folder]");
+  process.exit(1);
+}
+const prompts = (await readFile(input, "utf8"))
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => String((JSON.parse(line) as { prompt: unknown }).prompt));
+const embedder = await createEmbedder(embedderName);
+const cache = await EmbeddingCache.open({ directory: cacheDirectory, embedderId: embedder.id, dimension: embedder.dimension });
+const vectors = await withEmbeddingCache({ embedder, cache }).embed(prompts);
+const rows = new Float32Array(prompts.length * embedder.dimension);
+vectors.forEach((vector, index) => rows.set(vector, index * embedder.dimension));
+await writeFileAtomic(output, new Uint8Array(rows.buffer));
+console.log(`${prompts.length} x ${embedder.dimension} float32 (${embedder.id}) -> ${output}`);
