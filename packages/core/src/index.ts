@@ -4,6 +4,8 @@ export { temporaryPathFor, withAtomicPath, writeFileAtomic, writeJsonAtomic } fr
 export { canonicalJson, hashJson, sha256, sha256File } from "./content-hash.ts";
 export { SeededRandom } from "./seeded-random.ts";
 export type { OnProgress, ProgressEvent } from "./progress.ts";
+export { parseJsonLines } from "./json-lines.ts";
+export type { JsonLine, ParseJsonLinesOptions } from "./json-lines.ts";
 export { runPaths } from "./run-directory.ts";
 export type { RunPaths } from "./run-directory.ts";
 export { parseSafetensors, readSafetensors, SAFETENSORS_DTYPES, SAFETENSORS_ERROR_CODES, serializeSafetensors, writeSafetensors } from "./safetensors.ts";

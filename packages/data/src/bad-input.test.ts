@@ -194,6 +194,17 @@ describe("bad input: benchmarks", () => {
     await expect(loadBenchmark({ path: join(folder.path, "empty-folder") })).rejects.toMatchObject({ code: DATA_ERROR_CODES.badBenchmark });
   });
 
+  it("MT-Bench judgements with a malformed line, and with a line of the wrong shape", async () => {
+    const mtBench = join(folder.path, "mt_bench");
+    await mkdir(mtBench);
+    const judgements = join(mtBench, "judgements.jsonl");
+    await writeFile(join(mtBench, "question.jsonl"), '{"question_id": 1, "turns": ["Hi"]}\n');
+    await writeFile(judgements, '{"question_id": 1, "model": "strong", "score": 9, "turn": 1}\n{"question_id": 1, "model":\n');
+    await expect(loadBenchmark({ path: judgements })).rejects.toMatchObject({ code: DATA_ERROR_CODES.corruptFile, location: { file: judgements, row: 2 } });
+    await writeFile(judgements, '\n{"question_id": 1, "model": "strong", "score": "high", "turn": 1}\n');
+    await expect(loadBenchmark({ path: judgements })).rejects.toMatchObject({ code: DATA_ERROR_CODES.badBenchmark, location: { file: judgements, row: 2, field: "score" } });
+  });
+
   it("gold battles from a broken benchmark leave nothing behind", async () => {
     const file = join(folder.path, "bench.csv");
     await writeFile(file, "prompt,weak,strong\nq1,True,False\nq2,1,yes\n");

@@ -1,4 +1,4 @@
-import { MufflerError } from "@muffler/core";
+import { MufflerError, parseJsonLines } from "@muffler/core";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { z } from "zod";
@@ -216,23 +216,14 @@ async function readJsonLines<T>(file: string, schema: z.ZodType<T>): Promise<T[]
   } catch (error) {
     throw new MufflerError("file not found.", { code: DATA_ERROR_CODES.missingFile, file, cause: error });
   }
-  const rows: T[] = [];
-  text.split("\n").forEach((line, index) => {
-    if (line.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new MufflerError("the line is not valid JSON.", { code: DATA_ERROR_CODES.corruptFile, file, row: index + 1, cause: error });
-    }
+  return parseJsonLines(text, { file, code: DATA_ERROR_CODES.corruptFile }).map(({ row, value }) => {
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new MufflerError(`unexpected content: ${issue.message}.`, { code: DATA_ERROR_CODES.badBenchmark, file, row: index + 1, field: issue.path.join(".") });
+      throw new MufflerError(`unexpected content: ${issue.message}.`, { code: DATA_ERROR_CODES.badBenchmark, file, row, field: issue.path.join(".") });
     }
-    rows.push(parsed.data);
+    return parsed.data;
   });
-  return rows;
 }
 
 async function loadMtBench(judgementsPath: string, options: LoadBenchmarkOptions): Promise<LoadedScores> {

@@ -6,7 +6,7 @@
  *   node --conditions=@muffler/source --import tsx packages/embeddings/bench/export-vectors.ts \
  *     <prompts.jsonl> <out.f32> [embedder=use-lite] [cache=.cache/embeddings]
  */
-import { writeFileAtomic } from "@muffler/core";
+import { parseJsonLines, writeFileAtomic } from "@muffler/core";
 import { readFile } from "node:fs/promises";
 import { createEmbedder, EmbeddingCache, withEmbeddingCache } from "../src/index.ts";
 
@@ -15,10 +15,11 @@ if (input === undefined || output === undefined) {
   console.error("usage: export-vectors.ts <prompts.jsonl> <out.f32> [embedder] [cache folder]");
   process.exit(1);
 }
-const prompts = (await readFile(input, "utf8"))
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => String((JSON.parse(line) as { prompt: unknown }).prompt));
+const prompts = parseJsonLines(await readFile(input, "utf8"), { file: input, code: "export-vectors/bad-line" }).map(({ row, value }) => {
+  const prompt = (value as { prompt?: unknown } | null)?.prompt;
+  if (typeof prompt !== "string") throw new Error(`${input}:${row}: expected {"prompt": "<text>"}.`);
+  return prompt;
+});
 const embedder = await createEmbedder(embedderName);
 const cache = await EmbeddingCache.open({ directory: cacheDirectory, embedderId: embedder.id, dimension: embedder.dimension });
 const vectors = await withEmbeddingCache({ embedder, cache }).embed(prompts);

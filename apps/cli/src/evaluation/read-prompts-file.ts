@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { MufflerError } from "@muffler/core";
+import { MufflerError, parseJsonLines } from "@muffler/core";
 import { EVALUATION_ERROR_CODES } from "./errors.ts";
 
 /**
@@ -23,17 +23,7 @@ export async function readPromptsFile(path: string): Promise<string[]> {
   };
   let prompts: string[];
   if (extension === ".jsonl") {
-    prompts = [];
-    text.split("\n").forEach((line, index) => {
-      if (line.trim() === "") return;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (error) {
-        throw new MufflerError("the line is not valid JSON.", { code: EVALUATION_ERROR_CODES.badPromptsFile, file: path, row: index + 1, cause: error });
-      }
-      prompts.push(fromValue(value, index + 1));
-    });
+    prompts = parseJsonLines(text, { file: path, code: EVALUATION_ERROR_CODES.badPromptsFile }).map(({ row, value }) => fromValue(value, row));
   } else if (extension === ".json") {
     let value: unknown;
     try {
