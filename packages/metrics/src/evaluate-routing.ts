@@ -42,9 +42,11 @@ export interface EvaluateRoutingOptions extends BenchmarkScores {
    */
   thresholds?: readonly CalibratedThreshold[];
   /**
-   * `strong-percent-grid`: thresholds `quantile(winRates, 1 - p / 100)` for p in `strongPercents`;
-   * `quantile-bins`: RouteLLM's 11 edges of 10 quantile bins of the win rates. On the default grid both give the same
-   * thresholds; the option exists to name RouteLLM's procedure explicitly.
+   * `strong-percent-grid`: thresholds `quantile(winRates, 1 - p / 100)` for p in `strongPercents`, each routing with
+   * `winRate >= threshold` (Muffler's serving rule: what a served router does at those thresholds);
+   * `quantile-bins`: RouteLLM's 11 edges of 10 quantile bins of the win rates with RouteLLM's rule (`>=`, but `>` at the
+   * last edge, 0 % strong calls), which reproduces RouteLLM's AUC, APGR and CPT from the same win rates
+   * (see {@link quantileBinThresholds}). On the default grid the two differ only at the 0 % point.
    * @default "strong-percent-grid"
    */
   evaluationPoints?: EvaluationPoints;

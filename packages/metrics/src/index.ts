@@ -4,8 +4,15 @@ export type { NumericArray } from "./internal/validate.ts";
 export { quantile, quantileOfSorted } from "./quantile.ts";
 export { strongPercentGrid } from "./strong-percent-grid.ts";
 export type { StrongPercentGridOptions } from "./strong-percent-grid.ts";
-export { calibrateThresholds, quantileBinThresholds, routeToStrong, thresholdForStrongPercent } from "./thresholds.ts";
-export type { CalibratedThreshold, CalibrateThresholdsOptions } from "./thresholds.ts";
+export {
+  THRESHOLD_COMPARISONS,
+  calibrateThresholds,
+  goesStrong,
+  quantileBinThresholds,
+  routeToStrong,
+  thresholdForStrongPercent,
+} from "./thresholds.ts";
+export type { CalibratedThreshold, CalibrateThresholdsOptions, ThresholdComparison } from "./thresholds.ts";
 export {
   anchoredCurve,
   areaUnderScoreCurve,

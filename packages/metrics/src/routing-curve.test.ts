@@ -56,12 +56,26 @@ describe("routingCurve", () => {
 });
 
 describe("evaluation points", () => {
-  it("RouteLLM's quantile bins measure the same curve as the default grid", () => {
-    const options = { benchmark: "b", router: "r", winRates: [0.05, 0.2, 0.21, 0.5, 0.7, 0.93, 0.4], strongScores: [1, 1, 0, 1, 1, 0, 1], weakScores: [0, 1, 0, 0, 1, 1, 0] };
+  it("RouteLLM's quantile bins measure the default grid's points, except 0 % strong calls at the top edge ('>')", () => {
+    // 12 prompts, win rates i / 11. The highest (prompt 11) is one the weak model wins (gain -1), the next (prompt 10)
+    // one the strong model wins (+1); prompts 0-3 +1, 4-9 both right. strong 11/12, weak 7/12, gap 4/12.
+    const winRates = Array.from({ length: 12 }, (_, i) => i / 11);
+    const strongScores = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0];
+    const weakScores = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 1];
+    const options = { benchmark: "b", router: "r", winRates, strongScores, weakScores };
     const grid = evaluateRouting(options);
     const bins = evaluateRouting({ ...options, evaluationPoints: "quantile-bins" });
-    expect(bins.apgr).toBeCloseTo(grid.apgr, 12);
-    expect(bins.curve.map((point) => point.strongCallPercent)).toEqual(grid.curve.map((point) => point.strongCallPercent));
+    // The grid's 0 % threshold is the highest win rate and `>=` still sends that prompt strong: score 6/12, PGR -1/4.
+    expect(grid.curve[0]).toMatchObject({ strongPercent: 0, threshold: 1, strongCallPercent: 100 / 12, pgr: expect.closeTo(-0.25, 12) });
+    // RouteLLM's last edge is the same number, compared with `>`: nothing strong, the weak model's score.
+    expect(bins.curve[0]).toEqual({ strongPercent: 0, threshold: 1, comparison: ">", strongCallPercent: 0, score: 7 / 12, pgr: 0 });
+    // The other points are the grid's (thresholds equal up to the float of each fraction: 0.7000000000000001 vs 0.7).
+    const shareAndScore = (points: typeof grid.curve) => points.map((point) => [point.strongCallPercent, point.score]);
+    expect(shareAndScore(bins.curve.slice(1))).toEqual(shareAndScore(grid.curve.slice(1)));
+    bins.curve.forEach((point, index) => expect(point.threshold).toBeCloseTo(grid.curve[index]!.threshold, 12));
+    expect(bins.curve[1]).toMatchObject({ strongPercent: 10, strongCallPercent: 200 / 12, pgr: expect.closeTo(0, 12) });
+    // Over 0..2/12: grid (0, 0) (1/12, -1/4) (2/12, 0) = -1/96 - 1/96; bins (0, 0) (2/12, 0) = 0.
+    expect(bins.apgr - grid.apgr).toBeCloseTo(1 / 48, 12);
   });
 });
 

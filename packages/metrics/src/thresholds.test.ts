@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { strongPercentGrid } from "./strong-percent-grid.ts";
-import { calibrateThresholds, quantileBinThresholds, routeToStrong, thresholdForStrongPercent } from "./thresholds.ts";
+import { calibrateThresholds, goesStrong, quantileBinThresholds, routeToStrong, thresholdForStrongPercent } from "./thresholds.ts";
 
 const SAMPLE = [0.9, 0.1, 0.4, 0.4, 0.75, 0.2, 0.66];
 // numpy 2.4.6: [np.quantile(SAMPLE, 1 - p / 100) for p in range(0, 101, 10)]
@@ -40,14 +40,35 @@ describe("thresholds", () => {
     }
   });
 
-  it("RouteLLM's quantile-bin edges equal the default grid's thresholds", () => {
+  it("RouteLLM's quantile-bin edges are the default grid's thresholds (up to the float of each fraction)", () => {
     const edges = quantileBinThresholds({ winRates: SAMPLE });
     expect(edges).toHaveLength(11);
     expect(edges.map((edge) => edge.strongPercent)).toEqual(strongPercentGrid());
     edges.forEach((edge, index) => expect(edge.threshold).toBeCloseTo(NUMPY_THRESHOLDS[index]!, 12));
   });
 
-  it("route strong exactly where winRate >= threshold", () => {
+  it("RouteLLM's last edge (the highest win rate) routes with '>', every other edge and threshold with '>='", () => {
+    const edges = quantileBinThresholds({ winRates: SAMPLE });
+    expect(edges[0]).toEqual({ strongPercent: 0, threshold: 0.9, comparison: ">" });
+    expect(edges.slice(1).every((edge) => edge.comparison === undefined)).toBe(true);
+    expect(calibrateThresholds({ winRates: SAMPLE }).every((entry) => entry.comparison === undefined)).toBe(true);
+    expect(Array.from(routeToStrong({ winRates: SAMPLE, ...edges[0]! }))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(routeToStrong({ winRates: SAMPLE, threshold: 0.9 }))).toEqual([1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it("RouteLLM's edges use np.linspace's fractions k * 0.1 (3 * 0.1 = 0.30000000000000004), not k / 10", () => {
+    // n - 1 = 10: the 30 %, 60 % and 70 % positions land just above an integer, so the edge lands just above a win
+    // rate and that prompt goes weak. Edges from ../shared/tools/routellm_metrics_check.py on the win rates 0..10.
+    const winRates = Array.from({ length: 11 }, (_, i) => i);
+    const edges = quantileBinThresholds({ winRates });
+    expect(edges.map((edge) => edge.threshold)).toEqual([10, 9, 8, 7.000000000000001, 6.000000000000001, 5, 4, 3.0000000000000004, 2, 1, 0]);
+    expect(routeToStrong({ winRates, threshold: edges[7]!.threshold }).reduce((sum, value) => sum + value, 0)).toBe(7);
+  });
+
+  it("route strong exactly where winRate >= threshold (or > with comparison '>')", () => {
     expect(Array.from(routeToStrong({ winRates: [0.2, 0.5, 0.7], threshold: 0.5 }))).toEqual([0, 1, 1]);
+    expect(Array.from(routeToStrong({ winRates: [0.2, 0.5, 0.7], threshold: 0.5, comparison: ">" }))).toEqual([0, 0, 1]);
+    expect(goesStrong(0.5, { threshold: 0.5 })).toBe(true);
+    expect(goesStrong(0.5, { threshold: 0.5, comparison: ">" })).toBe(false);
   });
 });
