@@ -5,3 +5,11 @@ export const DATASETS_ERROR_CODES = {
   /** An option is out of range (battle count, seed). */
   badOption: "datasets/bad-option",
 } as const;
+
+export type DatasetsErrorCode = (typeof DATASETS_ERROR_CODES)[keyof typeof DATASETS_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    datasets: DatasetsErrorCode;
+  }
+}

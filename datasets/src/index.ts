@@ -1,5 +1,6 @@
 export { listDatasetCards, readDatasetCard } from "./dataset-card.ts";
 export { DATASETS_ERROR_CODES } from "./errors.ts";
+export type { DatasetsErrorCode } from "./errors.ts";
 export type { DatasetCard } from "./dataset-card.ts";
 export {
   generateSyntheticBattles,

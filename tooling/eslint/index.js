@@ -17,6 +17,14 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
       "@typescript-eslint/consistent-type-imports": "error",
       "no-console": "off",
+      // instanceof fails for an error from a second copy of @muffler/core; isMufflerError checks its Symbol.for marker.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "BinaryExpression[operator='instanceof'][right.name='MufflerError']",
+          message: "Use isMufflerError(error) (it survives two copies of @muffler/core); instanceof does not.",
+        },
+      ],
     },
   },
 );

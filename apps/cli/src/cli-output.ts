@@ -1,5 +1,6 @@
 import { isMufflerError } from "@muffler/core";
 import { CommanderError } from "commander";
+import { CLI_ERROR_CODES } from "./errors.ts";
 
 /** CLI exit codes: 0 ok, 1 bad input or usage, 2 internal failure. */
 export const EXIT_CODES = { ok: 0, input: 1, internal: 2 } as const;
@@ -30,7 +31,7 @@ export function reportError(error: unknown, json: boolean): number {
     return error.kind === "input" ? EXIT_CODES.input : EXIT_CODES.internal;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code: "internal", kind: "internal", message: String(error) } }, null, 2)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ error: { code: CLI_ERROR_CODES.internal, kind: "internal", message: String(error) } }, null, 2)}\n`);
   else process.stderr.write(`internal error: ${message}\nThis is a bug in Muffler or its environment; please report it with the command you ran.\n`);
   return EXIT_CODES.internal;
 }

@@ -13,3 +13,9 @@ export const REPORT_ERROR_CODES = {
 } as const;
 
 export type ReportErrorCode = (typeof REPORT_ERROR_CODES)[keyof typeof REPORT_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    report: ReportErrorCode;
+  }
+}

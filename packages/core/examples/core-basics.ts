@@ -15,7 +15,7 @@ try {
   const random = new SeededRandom(0);
   console.log("seeded draws", random.next().toFixed(6), random.int(10));
   try {
-    parseJsonLines('{"prompt": "hi"}\n{oops\n', { file: "prompts.jsonl", code: "example/bad-line" });
+    parseJsonLines<"example/bad-line">('{"prompt": "hi"}\n{oops\n', { file: "prompts.jsonl", code: "example/bad-line" });
   } catch (error) {
     if (isMufflerError(error)) console.log(`${error.code}: ${error.message}`);
   }

@@ -1,5 +1,7 @@
-export { MufflerError, isMufflerError } from "./muffler-error.ts";
-export type { ErrorKind, ErrorLocation, MufflerErrorOptions } from "./muffler-error.ts";
+export { MUFFLER_ERROR_MARKER, MufflerError, isMufflerError } from "./muffler-error.ts";
+export type { ErrorKind, ErrorLocation, MufflerErrorCode, MufflerErrorCodes, MufflerErrorJson, MufflerErrorOptions } from "./muffler-error.ts";
+export { CORE_ERROR_CODES } from "./errors.ts";
+export type { CoreErrorCode } from "./errors.ts";
 export { temporaryPathFor, withAtomicPath, writeFileAtomic, writeJsonAtomic } from "./atomic-write.ts";
 export { canonicalJson, hashJson, sha256, sha256File } from "./content-hash.ts";
 export { SeededRandom } from "./seeded-random.ts";

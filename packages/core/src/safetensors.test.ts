@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MufflerError } from "./muffler-error.ts";
+import { isMufflerError } from "./muffler-error.ts";
 import { parseSafetensors, readSafetensors, SAFETENSORS_ERROR_CODES, serializeSafetensors, writeSafetensors } from "./safetensors.ts";
 
 /** Builds a file by hand from the format's description: u64 LE header length, JSON header, raw LE data. */
@@ -19,7 +19,7 @@ function codeOf(run: () => unknown): string | undefined {
   try {
     run();
   } catch (error) {
-    if (error instanceof MufflerError) return error.code;
+    if (isMufflerError(error)) return error.code;
     throw error;
   }
   return undefined;

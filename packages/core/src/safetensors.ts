@@ -1,16 +1,17 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { withAtomicPath } from "./atomic-write.ts";
+import { CORE_ERROR_CODES, type CoreErrorCode } from "./errors.ts";
 import { MufflerError } from "./muffler-error.ts";
 
-/** Error codes of the safetensors reader and writer. */
+/** Error codes of the safetensors reader and writer (a view of `CORE_ERROR_CODES`). */
 export const SAFETENSORS_ERROR_CODES = {
-  truncated: "core/safetensors-truncated",
-  badHeader: "core/safetensors-bad-header",
-  badOffsets: "core/safetensors-bad-offsets",
-  unsupportedDtype: "core/safetensors-unsupported-dtype",
-  badTensor: "core/safetensors-bad-tensor",
-  readFailed: "core/safetensors-read-failed",
+  truncated: CORE_ERROR_CODES.safetensorsTruncated,
+  badHeader: CORE_ERROR_CODES.safetensorsBadHeader,
+  badOffsets: CORE_ERROR_CODES.safetensorsBadOffsets,
+  unsupportedDtype: CORE_ERROR_CODES.safetensorsUnsupportedDtype,
+  badTensor: CORE_ERROR_CODES.safetensorsBadTensor,
+  readFailed: CORE_ERROR_CODES.safetensorsReadFailed,
 } as const;
 
 /** The dtypes this reader understands. F16 and BF16 are widened to F32 on read; the writer writes F32 and I32. */
@@ -71,7 +72,7 @@ export async function readSafetensors(path: string): Promise<SafetensorsFile> {
 
 /** Parses safetensors bytes already in memory; `file` names the source in error messages. */
 export function parseSafetensors(bytes: Uint8Array, file = "<buffer>"): SafetensorsFile {
-  const fail = (code: string, message: string, hint?: string): never => {
+  const fail = (code: CoreErrorCode, message: string, hint?: string): never => {
     throw new MufflerError(message, { code, file, ...(hint !== undefined && { hint }) });
   };
   if (bytes.byteLength < 8) {

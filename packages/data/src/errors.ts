@@ -50,3 +50,9 @@ export const DATA_ERROR_CODES = {
 } as const;
 
 export type DataErrorCode = (typeof DATA_ERROR_CODES)[keyof typeof DATA_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    data: DataErrorCode;
+  }
+}

@@ -1,4 +1,4 @@
-import { MufflerError, writeFileAtomic } from "@muffler/core";
+import { isMufflerError, MufflerError, writeFileAtomic } from "@muffler/core";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, relative, sep } from "node:path";
@@ -109,7 +109,7 @@ export async function resolveHubInput(input: string, options: HubOptions): Promi
     if (snapshot !== undefined && snapshot !== revision) await writeFileAtomic(join(storage, "refs", revision), snapshot);
     return { paths: local, format: detectFileFormat(files[0]!), displayPath: input };
   } catch (error) {
-    if (error instanceof MufflerError) throw error;
+    if (isMufflerError(error)) throw error;
     const status = (error as { statusCode?: number }).statusCode;
     const message = error instanceof Error ? error.message : String(error);
     throw new MufflerError(

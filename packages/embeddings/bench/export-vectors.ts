@@ -15,7 +15,7 @@ if (input === undefined || output === undefined) {
   console.error("usage: export-vectors.ts <prompts.jsonl> <out.f32> [embedder] [cache folder]");
   process.exit(1);
 }
-const prompts = parseJsonLines(await readFile(input, "utf8"), { file: input, code: "export-vectors/bad-line" }).map(({ row, value }) => {
+const prompts = parseJsonLines<"export-vectors/bad-line">(await readFile(input, "utf8"), { file: input, code: "export-vectors/bad-line" }).map(({ row, value }) => {
   const prompt = (value as { prompt?: unknown } | null)?.prompt;
   if (typeof prompt !== "string") throw new Error(`${input}:${row}: expected {"prompt": "<text>"}.`);
   return prompt;

@@ -2,7 +2,7 @@ import { MufflerError, sha256 } from "@muffler/core";
 import { DEFAULT_BATCH_SIZE } from "./embedder.ts";
 import type { EmbedOptions, Embedder } from "./embedder.ts";
 import type { EmbeddingCache } from "./embedding-cache.ts";
-import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 import { prepareTexts, resolveBatchSize, throwIfAborted } from "./internal/prepare-texts.ts";
 
 /** Options of `withEmbeddingCache`. */
@@ -28,7 +28,7 @@ export function withEmbeddingCache(options: CachedEmbedderOptions): Embedder {
   const flushEvery = options.flushEvery ?? 2048;
   if (cache.embedderId !== embedder.id || cache.dimension !== embedder.dimension) {
     throw new MufflerError(`the cache was opened for ${cache.embedderId} (${cache.dimension}-d) but the embedder is ${embedder.id} (${embedder.dimension}-d).`, {
-      code: EMBEDDINGS_ERRORS.badCache,
+      code: EMBEDDINGS_ERROR_CODES.badCache,
       kind: "internal",
     });
   }

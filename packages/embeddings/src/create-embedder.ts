@@ -1,6 +1,6 @@
 import { MufflerError } from "@muffler/core";
 import type { Embedder } from "./embedder.ts";
-import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 import { createLexicalEmbedder } from "./lexical-embedder.ts";
 import type { LexicalEmbedderOptions } from "./lexical-embedder.ts";
 import { createSentenceTransformerEmbedder } from "./sentence-transformer-embedder.ts";
@@ -36,7 +36,7 @@ export async function createEmbedder(name: EmbedderName | string, options: Creat
     return createSentenceTransformerEmbedder({ ...options.sentenceTransformer, model: name.slice(3) });
   }
   throw new MufflerError(`unknown embedder ${JSON.stringify(name)}.`, {
-    code: EMBEDDINGS_ERRORS.unknownEmbedder,
+    code: EMBEDDINGS_ERROR_CODES.unknownEmbedder,
     field: "embedder",
     hint: `Use one of: ${EMBEDDER_NAMES.join(", ")} (e.g. st:Xenova/all-mpnet-base-v2 or st:./models/my-model).`,
   });

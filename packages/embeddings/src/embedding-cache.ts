@@ -3,7 +3,7 @@ import { mkdir, open, readdir, stat } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { MufflerError, sha256 } from "@muffler/core";
-import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 
 const MAGIC = Buffer.from("MUFFLER-EMBEDDINGS-CACHE\n", "utf8");
 const HASH_BYTES = 32;
@@ -69,7 +69,7 @@ export class EmbeddingCache {
   /** Opens (or creates) the cache of one embedder in `directory`, validating every segment and record. */
   static async open(options: EmbeddingCacheOptions): Promise<EmbeddingCache> {
     if (!Number.isInteger(options.dimension) || options.dimension < 1) {
-      throw new MufflerError(`the cache needs a positive integer dimension, got ${String(options.dimension)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "dimension" });
+      throw new MufflerError(`the cache needs a positive integer dimension, got ${String(options.dimension)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field: "dimension" });
     }
     const slug = options.embedderId.replace(/[^A-Za-z0-9.-]+/g, "_").slice(0, 40);
     const directory = join(options.directory, `${slug}-${sha256(options.embedderId).slice(0, 16)}`);
@@ -77,7 +77,7 @@ export class EmbeddingCache {
       await mkdir(directory, { recursive: true });
     } catch (error) {
       throw new MufflerError(`cannot create the embedding cache folder: ${(error as Error).message}`, {
-        code: EMBEDDINGS_ERRORS.badCache,
+        code: EMBEDDINGS_ERROR_CODES.badCache,
         file: directory,
         cause: error,
         hint: "Choose a writable --cache folder.",
@@ -131,7 +131,7 @@ export class EmbeddingCache {
     const records = Buffer.alloc(this.#recordBytes * entries.length);
     entries.forEach(({ textHash, vector }, index) => {
       if (vector.length !== this.dimension) {
-        throw new MufflerError(`cannot cache a ${vector.length}-d vector in a ${this.dimension}-d cache.`, { code: EMBEDDINGS_ERRORS.badCache, kind: "internal" });
+        throw new MufflerError(`cannot cache a ${vector.length}-d vector in a ${this.dimension}-d cache.`, { code: EMBEDDINGS_ERROR_CODES.badCache, kind: "internal" });
       }
       const offset = index * this.#recordBytes;
       records.write(textHash, offset, HASH_BYTES, "hex");

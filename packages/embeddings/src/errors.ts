@@ -1,7 +1,7 @@
 /**
  * The stable error codes of `@muffler/embeddings`. A code never changes meaning; messages may be reworded.
  */
-export const EMBEDDINGS_ERRORS = {
+export const EMBEDDINGS_ERROR_CODES = {
   /** The embedder name is not `use-lite`, `lexical` or `st:<model>`. */
   unknownEmbedder: "embeddings/unknown-embedder",
   /** An embedder option is out of range (dimension, batch size, n-gram sizes). */
@@ -26,4 +26,13 @@ export const EMBEDDINGS_ERRORS = {
   aborted: "embeddings/aborted",
 } as const;
 
-export type EmbeddingsErrorCode = (typeof EMBEDDINGS_ERRORS)[keyof typeof EMBEDDINGS_ERRORS];
+export type EmbeddingsErrorCode = (typeof EMBEDDINGS_ERROR_CODES)[keyof typeof EMBEDDINGS_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    embeddings: EmbeddingsErrorCode;
+  }
+}
+
+/** @deprecated The old name of `EMBEDDINGS_ERROR_CODES` (every package's map is now `<PACKAGE>_ERROR_CODES`). */
+export const EMBEDDINGS_ERRORS = EMBEDDINGS_ERROR_CODES;

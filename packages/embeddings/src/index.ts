@@ -1,6 +1,6 @@
 export type { EmbedOptions, Embedder } from "./embedder.ts";
 export { DEFAULT_BATCH_SIZE } from "./embedder.ts";
-export { EMBEDDINGS_ERRORS } from "./errors.ts";
+export { EMBEDDINGS_ERROR_CODES, EMBEDDINGS_ERRORS } from "./errors.ts";
 export type { EmbeddingsErrorCode } from "./errors.ts";
 export { createEmbedder, EMBEDDER_NAMES } from "./create-embedder.ts";
 export type { CreateEmbedderOptions, EmbedderName } from "./create-embedder.ts";

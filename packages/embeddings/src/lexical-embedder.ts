@@ -1,6 +1,6 @@
 import { MufflerError } from "@muffler/core";
 import type { EmbedOptions, Embedder } from "./embedder.ts";
-import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 import { prepareTexts, resolveBatchSize, throwIfAborted } from "./internal/prepare-texts.ts";
 
 /** Options of the `lexical` embedder. Every option is part of the embedder id. */
@@ -56,7 +56,7 @@ export function createLexicalEmbedder(options: LexicalEmbedderOptions = {}): Emb
   checkInteger("seed", seed, 0, 0xffffffff);
   checkInteger("maxCharacters", maxCharacters, 1, Number.MAX_SAFE_INTEGER);
   if (!Number.isFinite(charWeight) || charWeight < 0) {
-    throw new MufflerError(`charWeight must be a finite number >= 0, got ${String(charWeight)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "charWeight" });
+    throw new MufflerError(`charWeight must be a finite number >= 0, got ${String(charWeight)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field: "charWeight" });
   }
   const id = `lexical@1;dimension=${dimension};words=${wordNgrams[0]}-${wordNgrams[1]};chars=${charNgrams[0]}-${charNgrams[1]};char-weight=${charWeight};seed=${seed};max-characters=${maxCharacters}`;
   const parameters = { dimension, wordNgrams, charNgrams, charWeight, seed: seed >>> 0, maxCharacters };
@@ -172,14 +172,14 @@ function finish(value: number): number {
 
 function checkInteger(field: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new MufflerError(`${field} must be an integer from ${min} to ${max}, got ${String(value)}.`, { code: EMBEDDINGS_ERRORS.badOption, field });
+    throw new MufflerError(`${field} must be an integer from ${min} to ${max}, got ${String(value)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field });
   }
 }
 
 function checkRange(field: string, range: readonly [number, number], min: number, max: number): void {
   if (!Array.isArray(range) || range.length !== 2 || !Number.isInteger(range[0]) || !Number.isInteger(range[1]) || range[0] < min || range[1] > max || range[0] > range[1]) {
     throw new MufflerError(`${field} must be [min, max] integers with ${min} <= min <= max <= ${max}, got ${JSON.stringify(range)}.`, {
-      code: EMBEDDINGS_ERRORS.badOption,
+      code: EMBEDDINGS_ERROR_CODES.badOption,
       field,
     });
   }

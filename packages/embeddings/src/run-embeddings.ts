@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MufflerError, runPaths, sha256, writeFileAtomic, writeJsonAtomic } from "@muffler/core";
-import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 
 /** The splits a run directory holds embeddings for. */
 export type EmbeddingSplit = "train" | "test";
@@ -67,12 +67,12 @@ export interface WriteRunEmbeddingsOptions {
 export async function writeRunEmbeddings(options: WriteRunEmbeddingsOptions): Promise<{ data: string; manifest: string }> {
   const { vectors, dimension } = options;
   if (vectors.length !== options.prompts.length) {
-    throw new MufflerError(`${vectors.length} vectors for ${options.prompts.length} prompts.`, { code: EMBEDDINGS_ERRORS.badModelOutput, kind: "internal" });
+    throw new MufflerError(`${vectors.length} vectors for ${options.prompts.length} prompts.`, { code: EMBEDDINGS_ERROR_CODES.badModelOutput, kind: "internal" });
   }
   const data = new Float32Array(vectors.length * dimension);
   vectors.forEach((vector, row) => {
     if (vector.length !== dimension) {
-      throw new MufflerError(`row ${row} has ${vector.length} values, expected ${dimension}.`, { code: EMBEDDINGS_ERRORS.badModelOutput, kind: "internal" });
+      throw new MufflerError(`row ${row} has ${vector.length} values, expected ${dimension}.`, { code: EMBEDDINGS_ERROR_CODES.badModelOutput, kind: "internal" });
     }
     data.set(vector, row * dimension);
   });
@@ -107,7 +107,7 @@ export async function readRunEmbeddings(runDirectory: string, split: EmbeddingSp
     manifestText = await readFile(paths.manifest, "utf8");
   } catch (error) {
     throw new MufflerError(`the run has no ${split} embeddings.`, {
-      code: EMBEDDINGS_ERRORS.missingRunEmbeddings,
+      code: EMBEDDINGS_ERROR_CODES.missingRunEmbeddings,
       file: paths.manifest,
       hint: `Run \`muffler embed --run ${runDirectory}\` first.`,
       cause: error,
@@ -119,7 +119,7 @@ export async function readRunEmbeddings(runDirectory: string, split: EmbeddingSp
     bytes = await readFile(paths.data);
   } catch (error) {
     throw new MufflerError(`the ${split} embeddings data file is missing.`, {
-      code: EMBEDDINGS_ERRORS.missingRunEmbeddings,
+      code: EMBEDDINGS_ERROR_CODES.missingRunEmbeddings,
       file: paths.data,
       hint: `Run \`muffler embed --run ${runDirectory}\` again.`,
       cause: error,
@@ -127,7 +127,7 @@ export async function readRunEmbeddings(runDirectory: string, split: EmbeddingSp
   }
   if (bytes.length !== manifest.rows * manifest.dimension * 4 || sha256(bytes) !== manifest.dataSha256) {
     throw new MufflerError(`holds ${bytes.length} bytes that do not match its manifest (${manifest.rows} x ${manifest.dimension} float32, sha256 ${manifest.dataSha256.slice(0, 12)}...).`, {
-      code: EMBEDDINGS_ERRORS.corruptRunEmbeddings,
+      code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings,
       file: paths.data,
       hint: `Delete ${paths.manifest} and run \`muffler embed --run ${runDirectory}\` again (the cache makes it quick).`,
     });
@@ -142,19 +142,19 @@ function parseManifest(text: string, file: string, split: EmbeddingSplit): RunEm
   try {
     value = JSON.parse(text) as Partial<RunEmbeddingsManifest>;
   } catch (error) {
-    throw new MufflerError("is not valid JSON.", { code: EMBEDDINGS_ERRORS.corruptRunEmbeddings, file, cause: error });
+    throw new MufflerError("is not valid JSON.", { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, cause: error });
   }
   const fields: (keyof RunEmbeddingsManifest)[] = ["embedderId", "embedderName", "promptsHash", "dataSha256"];
   for (const field of fields) {
-    if (typeof value[field] !== "string") throw new MufflerError("is missing a string.", { code: EMBEDDINGS_ERRORS.corruptRunEmbeddings, file, field });
+    if (typeof value[field] !== "string") throw new MufflerError("is missing a string.", { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, field });
   }
   for (const field of ["dimension", "rows"] as const) {
     if (!Number.isInteger(value[field]) || value[field]! < (field === "dimension" ? 1 : 0)) {
-      throw new MufflerError("must be a non-negative integer.", { code: EMBEDDINGS_ERRORS.corruptRunEmbeddings, file, field });
+      throw new MufflerError("must be a non-negative integer.", { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, field });
     }
   }
   if (value.format !== "muffler-embeddings" || value.version !== 1 || value.split !== split) {
-    throw new MufflerError(`is not a version 1 muffler-embeddings manifest of the ${split} split.`, { code: EMBEDDINGS_ERRORS.corruptRunEmbeddings, file, field: "format" });
+    throw new MufflerError(`is not a version 1 muffler-embeddings manifest of the ${split} split.`, { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, field: "format" });
   }
   return value as RunEmbeddingsManifest;
 }

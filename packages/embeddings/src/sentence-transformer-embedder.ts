@@ -4,7 +4,7 @@ import { basename, isAbsolute, join, resolve } from "node:path";
 import { MufflerError, sha256File } from "@muffler/core";
 import { DEFAULT_BATCH_SIZE } from "./embedder.ts";
 import type { EmbedOptions, Embedder } from "./embedder.ts";
-import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 import type * as TransformersModule from "@huggingface/transformers";
 import { l2NormalizeInPlace } from "./internal/l2-normalize.ts";
 import { lengthBatches } from "./internal/length-batches.ts";
@@ -61,7 +61,7 @@ export async function createSentenceTransformerEmbedder(options: SentenceTransfo
   if (local) {
     if (!existsSync(location) || !statSync(location).isDirectory()) {
       throw new MufflerError(`model folder ${location} does not exist.`, {
-        code: EMBEDDINGS_ERRORS.missingModelFile,
+        code: EMBEDDINGS_ERROR_CODES.missingModelFile,
         file: location,
         hint: `Give a folder with ${SENTENCE_TRANSFORMER_FILES.join(", ")} (e.g. a Xenova/* ONNX export).`,
       });
@@ -69,7 +69,7 @@ export async function createSentenceTransformerEmbedder(options: SentenceTransfo
     for (const file of SENTENCE_TRANSFORMER_FILES) {
       if (!existsSync(join(location, file))) {
         throw new MufflerError(`the model folder lacks ${file}.`, {
-          code: EMBEDDINGS_ERRORS.missingModelFile,
+          code: EMBEDDINGS_ERROR_CODES.missingModelFile,
           file: join(location, file),
           hint: `A sentence-transformers ONNX folder needs ${SENTENCE_TRANSFORMER_FILES.join(", ")}.`,
         });
@@ -90,7 +90,7 @@ export async function createSentenceTransformerEmbedder(options: SentenceTransfo
     model = await transformers.AutoModel.from_pretrained(location, { ...loadOptions, dtype: "fp32", device: "cpu" });
   } catch (error) {
     throw new MufflerError(`could not load sentence-transformers model ${JSON.stringify(options.model)}: ${(error as Error).message}`, {
-      code: EMBEDDINGS_ERRORS.modelLoadFailed,
+      code: EMBEDDINGS_ERROR_CODES.modelLoadFailed,
       field: "model",
       cause: error,
       hint: local ? "Check that the folder is an ONNX export (config.json, tokenizer files, onnx/model.onnx)." : "Download it first (allowDownload / --allow-download) or give a local folder.",
@@ -159,7 +159,7 @@ class SentenceTransformerEmbedder implements Embedder {
     const hidden = output.last_hidden_state ?? output.token_embeddings ?? Object.values(output)[0];
     if (!hidden || hidden.dims.length !== 3 || hidden.dims[0] !== rows || hidden.dims[1] !== length) {
       throw new MufflerError(`the model returned ${hidden ? `shape [${hidden.dims.join(", ")}]` : "nothing"}; expected token embeddings [${rows}, ${length}, hidden].`, {
-        code: EMBEDDINGS_ERRORS.badModelOutput,
+        code: EMBEDDINGS_ERROR_CODES.badModelOutput,
         kind: "internal",
       });
     }

@@ -6,7 +6,7 @@ import { MufflerError } from "@muffler/core";
 import type { GraphModel, Tensor } from "@tensorflow/tfjs";
 import { DEFAULT_BATCH_SIZE } from "./embedder.ts";
 import type { EmbedOptions, Embedder } from "./embedder.ts";
-import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 import { l2NormalizeInPlace } from "./internal/l2-normalize.ts";
 import { lengthBatches } from "./internal/length-batches.ts";
 import { prepareTexts, resolveBatchSize, throwIfAborted } from "./internal/prepare-texts.ts";
@@ -92,16 +92,16 @@ type RunBatch = (indices: Int32Array, values: Int32Array, rows: number) => Promi
 export async function createUseLiteEmbedder(options: UseLiteEmbedderOptions = {}): Promise<Embedder & { readonly engine: string }> {
   const maxTokens = options.maxTokens ?? GRAPH_MAX_TOKENS;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
-    throw new MufflerError(`maxTokens must be a positive integer, got ${String(maxTokens)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "maxTokens" });
+    throw new MufflerError(`maxTokens must be a positive integer, got ${String(maxTokens)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field: "maxTokens" });
   }
   const engine = options.engine ?? "onnx";
   if (!USE_LITE_ENGINES.includes(engine)) {
-    throw new MufflerError(`engine must be one of ${USE_LITE_ENGINES.join(", ")}, got ${JSON.stringify(engine)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "engine" });
+    throw new MufflerError(`engine must be one of ${USE_LITE_ENGINES.join(", ")}, got ${JSON.stringify(engine)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field: "engine" });
   }
   const quantize = options.quantize ?? "none";
   if (!USE_LITE_QUANTIZATIONS.includes(quantize) || (quantize !== "none" && engine !== "onnx")) {
     throw new MufflerError(`quantize must be one of ${USE_LITE_QUANTIZATIONS.join(", ")} (and "ffn" needs engine "onnx"), got ${JSON.stringify(quantize)} with engine ${JSON.stringify(engine)}.`, {
-      code: EMBEDDINGS_ERRORS.badOption,
+      code: EMBEDDINGS_ERROR_CODES.badOption,
       field: "quantize",
     });
   }
@@ -194,7 +194,7 @@ class UseLiteEmbedder implements Embedder {
     const data = await this.#run(indices, values, batch.length);
     if (data.length !== batch.length * USE_LITE_DIMENSION) {
       throw new MufflerError(`USE-lite returned ${data.length} values for ${batch.length} texts; expected ${batch.length} x ${USE_LITE_DIMENSION}.`, {
-        code: EMBEDDINGS_ERRORS.badModelOutput,
+        code: EMBEDDINGS_ERROR_CODES.badModelOutput,
         kind: "internal",
       });
     }
@@ -224,7 +224,7 @@ async function loadOnnxRuntime(files: ModelFiles, directory: string, threads: nu
     });
   } catch (error) {
     throw new MufflerError(`could not run the USE-lite graph on onnxruntime: ${(error as Error).message}`, {
-      code: EMBEDDINGS_ERRORS.modelLoadFailed,
+      code: EMBEDDINGS_ERROR_CODES.modelLoadFailed,
       file: join(directory, "model.json"),
       cause: error,
       hint: "Use engine \"tfjs\" (--engine tfjs) instead.",
@@ -283,7 +283,7 @@ async function readModelFiles(directory: string): Promise<ModelFiles> {
   const modelPath = join(directory, "model.json");
   const modelJson = JSON.parse(await readRequired(modelPath, "utf8")) as ModelFiles["modelJson"];
   if (!modelJson || typeof modelJson !== "object" || !Array.isArray(modelJson.weightsManifest)) {
-    throw new MufflerError("is not a tfjs graph model (no weightsManifest).", { code: EMBEDDINGS_ERRORS.modelLoadFailed, file: modelPath });
+    throw new MufflerError("is not a tfjs graph model (no weightsManifest).", { code: EMBEDDINGS_ERROR_CODES.modelLoadFailed, file: modelPath });
   }
   const shards: Buffer[] = [];
   for (const group of modelJson.weightsManifest) {
@@ -304,7 +304,7 @@ async function loadGraph(tf: Tfjs, files: ModelFiles, directory: string): Promis
     );
   } catch (error) {
     throw new MufflerError(`could not load the USE-lite graph: ${(error as Error).message}`, {
-      code: EMBEDDINGS_ERRORS.modelLoadFailed,
+      code: EMBEDDINGS_ERROR_CODES.modelLoadFailed,
       file: join(directory, "model.json"),
       cause: error,
     });
@@ -314,7 +314,7 @@ async function loadGraph(tf: Tfjs, files: ModelFiles, directory: string): Promis
 async function readVocabulary(path: string): Promise<VocabularyEntry[]> {
   const vocabulary = JSON.parse(await readRequired(path, "utf8")) as unknown;
   if (!Array.isArray(vocabulary) || vocabulary.length < 7 || !vocabulary.every((entry) => Array.isArray(entry) && typeof entry[0] === "string" && (typeof entry[1] === "number" || entry[1] === null))) {
-    throw new MufflerError("is not a SentencePiece vocabulary ([piece, score] pairs).", { code: EMBEDDINGS_ERRORS.modelLoadFailed, file: path });
+    throw new MufflerError("is not a SentencePiece vocabulary ([piece, score] pairs).", { code: EMBEDDINGS_ERROR_CODES.modelLoadFailed, file: path });
   }
   // A few pieces (":", "://") have a null score, which the reference adds as 0.
   return (vocabulary as [string, number | null][]).map(([piece, score]) => [piece, score ?? 0] as const);
@@ -328,7 +328,7 @@ async function readRequired(path: string, encoding?: "utf8"): Promise<Buffer | s
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
       throw new MufflerError("is missing: the USE-lite model folder needs model.json, its weight shards and vocab.json.", {
-        code: EMBEDDINGS_ERRORS.missingModelFile,
+        code: EMBEDDINGS_ERROR_CODES.missingModelFile,
         file: path,
         cause: error,
       });

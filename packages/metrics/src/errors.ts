@@ -13,3 +13,9 @@ export const METRICS_ERROR_CODES = {
 } as const;
 
 export type MetricsErrorCode = (typeof METRICS_ERROR_CODES)[keyof typeof METRICS_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    metrics: MetricsErrorCode;
+  }
+}

@@ -17,3 +17,9 @@ export const MODEL_ERROR_CODES = {
 } as const;
 
 export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[keyof typeof MODEL_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    model: ModelErrorCode;
+  }
+}

@@ -161,8 +161,8 @@ describe("POST /v1/route, GET /health, GET /metrics", () => {
 describe("bad requests: OpenAI-style errors, and the server stays up", () => {
   const long = "x".repeat(5000);
   const cases: { name: string; path?: string; body: unknown; contentType?: string; status: number; code?: string; method?: string }[] = [
-    { name: "invalid JSON", body: '{"model": "router-mf-0.5", "messages": [', status: 400, code: "invalid_json" },
-    { name: "empty body", body: "", status: 400, code: "invalid_json" },
+    { name: "invalid JSON", body: '{"model": "router-mf-0.5", "messages": [', status: 400, code: "router/invalid-json" },
+    { name: "empty body", body: "", status: 400, code: "router/invalid-json" },
     { name: "a JSON array", body: [1, 2], status: 400 },
     { name: "a JSON string", body: '"hello"', status: 400 },
     { name: "model missing", body: { messages: easyMessages }, status: 400 },
@@ -182,10 +182,10 @@ describe("bad requests: OpenAI-style errors, and the server stays up", () => {
     { name: "no user message", body: { model: "router-mf-0.5", messages: [{ role: "system", content: "be brief" }] }, status: 400, code: "router/empty-input" },
     { name: "empty user message", body: { model: "router-mf-0.5", messages: [{ role: "user", content: "  " }] }, status: 400, code: "router/empty-input" },
     { name: "prompt over the limit", body: { model: "router-mf-0.5", messages: [{ role: "user", content: long }] }, status: 400, code: "router/prompt-too-long" },
-    { name: "body over the size limit", body: { model: "router-mf-0.5", messages: [{ role: "user", content: "y".repeat(70_000) }] }, status: 413, code: "request_too_large" },
-    { name: "not JSON content type", body: "hello", contentType: "text/plain", status: 415, code: "unsupported_media_type" },
-    { name: "unknown path", path: "/v1/completions-typo", body: {}, status: 404, code: "not_found" },
-    { name: "wrong method", path: "/v1/chat/completions", method: "GET", body: undefined, status: 404, code: "not_found" },
+    { name: "body over the size limit", body: { model: "router-mf-0.5", messages: [{ role: "user", content: "y".repeat(70_000) }] }, status: 413, code: "router/request-too-large" },
+    { name: "not JSON content type", body: "hello", contentType: "text/plain", status: 415, code: "router/unsupported-media-type" },
+    { name: "unknown path", path: "/v1/completions-typo", body: {}, status: 404, code: "router/not-found" },
+    { name: "wrong method", path: "/v1/chat/completions", method: "GET", body: undefined, status: 404, code: "router/not-found" },
     { name: "route: prompt and messages both", path: "/v1/route", body: { threshold: 0.5, prompt: "a", messages: easyMessages }, status: 400 },
     { name: "route: no threshold", path: "/v1/route", body: { prompt: "a" }, status: 400 },
     { name: "route: threshold below 0", path: "/v1/route", body: { threshold: -0.1, prompt: "a" }, status: 400, code: "router/invalid-threshold" },
@@ -208,6 +208,8 @@ describe("bad requests: OpenAI-style errors, and the server stays up", () => {
       expect(body.error.message.length, testCase.name).toBeGreaterThan(0);
       expect(body.error.type, testCase.name).toBe("invalid_request_error");
       if (testCase.code !== undefined) expect(body.error.code, testCase.name).toBe(testCase.code);
+      // One naming style on the HTTP surface: every code is a Muffler `package/kebab-case` code.
+      expect(body.error.code, testCase.name).toMatch(/^[a-z]+\/[a-z0-9]+(-[a-z0-9]+)*$/);
     }
     expect(strong.requests.length + weak.requests.length).toBe(0);
     const followUp = await client.chat.completions.create({ model: "router-mf-0.5", messages: easyMessages });
@@ -233,17 +235,19 @@ describe("upstream faults", () => {
       expect(result.json.error?.message.length).toBeGreaterThan(0);
     };
     strong.mode = "hang";
-    await expectFailure(hardMessages, 504, "upstream_timeout");
+    await expectFailure(hardMessages, 504, "router/upstream-timeout");
     strong.mode = "status-500";
-    await expectFailure(hardMessages, 502, "upstream_error");
+    await expectFailure(hardMessages, 502, "router/upstream-error");
     strong.mode = "malformed";
-    await expectFailure(hardMessages, 502, "upstream_malformed_response");
+    await expectFailure(hardMessages, 502, "router/upstream-malformed-response");
     strong.mode = "status-429";
-    await expectFailure(hardMessages, 429, "rate_limit_exceeded");
-    await expectFailure(easyMessages, 502, "upstream_unavailable");
+    await expectFailure(hardMessages, 429, "router/upstream-rejected");
+    // The upstream's own code is quoted in the message, not passed as ours.
+    expect((await post(`${url}/v1/chat/completions`, { model: "router-mf-0.5", messages: hardMessages })).json.error?.message).toContain("(rate_limit_exceeded)");
+    await expectFailure(easyMessages, 502, "router/upstream-unavailable");
     const streamed = await post(`${url}/v1/chat/completions`, { model: "router-mf-0.5", messages: easyMessages, stream: true });
     expect(streamed.status).toBe(502);
-    expect(streamed.json.error?.code).toBe("upstream_unavailable");
+    expect(streamed.json.error?.code).toBe("router/upstream-unavailable");
     // The server stays up.
     strong.mode = "ok";
     const followUp = await client.chat.completions.create({ model: "router-mf-0.5", messages: hardMessages });
@@ -255,9 +259,9 @@ describe("upstream faults", () => {
   it("ends a stream cut mid-way, ended without [DONE] or stalled with an error event the openai client raises", async () => {
     const { url, client, strong } = await start({ upstreamTimeoutMs: 1000 });
     for (const [mode, code] of [
-      ["stream-cut", "upstream_stream_interrupted"],
-      ["stream-no-done", "upstream_stream_interrupted"],
-      ["stream-stall", "upstream_timeout"],
+      ["stream-cut", "router/upstream-stream-interrupted"],
+      ["stream-no-done", "router/upstream-stream-interrupted"],
+      ["stream-stall", "router/upstream-timeout"],
     ] as const) {
       strong.mode = mode;
       const stream = await client.chat.completions.create({ model: "router-mf-0.5", messages: hardMessages, stream: true });
@@ -296,7 +300,7 @@ describe("upstream faults", () => {
     await expect(client.chat.completions.create({ model: "router-mf-0.5", messages: hardMessages })).rejects.toMatchObject({ status: 502 });
     // When the fallback fails too, the error names both failures.
     const both = await client.chat.completions.create({ model: "router-mf-0.5", messages: easyMessages }).catch((caught: unknown) => caught);
-    expect(both).toMatchObject({ status: 502, code: "upstream_error" });
+    expect(both).toMatchObject({ status: 502, code: "router/upstream-error" });
     expect((both as Error).message).toMatch(/weak upstream could not be reached \(ECONNREFUSED\)\. The fallback failed too: The upstream failed with HTTP 500/);
   });
 
@@ -315,7 +319,7 @@ describe("safety", () => {
     expect((await client.chat.completions.create({ model: "router-mf-0.5", messages: easyMessages })).choices[0]?.message.content).toBe("reply from weak");
     const missing = await post(`${url}/v1/route`, { threshold: 0.5, prompt: "x" });
     expect(missing.status).toBe(401);
-    expect(missing.json.error).toMatchObject({ type: "authentication_error", code: "invalid_api_key" });
+    expect(missing.json.error).toMatchObject({ type: "authentication_error", code: "router/invalid-api-key" });
     const wrong = await post(`${url}/v1/route`, { threshold: 0.5, prompt: "x" }, { authorization: "Bearer nope-nope-nope" });
     expect(wrong.status).toBe(401);
     expect((await fetch(`${url}/metrics`)).status).toBe(401);

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
-import { HttpError, toHttpError } from "./internal/openai-error.ts";
+import { ROUTER_ERROR_CODES } from "./errors.ts";
+import { httpStatusFor } from "./http-status.ts";
+import { HttpError, openAIErrorType, toHttpError } from "./internal/openai-error.ts";
 import { MetricsRegistry } from "./internal/metrics-registry.ts";
 import { UpstreamFailure, callUpstream } from "./internal/upstream.ts";
 import { parseRouterModel } from "./parse-router-model.ts";
@@ -160,14 +162,14 @@ export class MufflerServer {
       });
       if (this.#draining) {
         void reply.header("connection", "close");
-        throw new HttpError(503, "The server is shutting down; retry the request.", { code: "server_shutting_down" });
+        throw new HttpError(ROUTER_ERROR_CODES.shuttingDown, "The server is shutting down; retry the request.");
       }
       if (apiKeys.length === 0 || request.url === "/health") return;
       const header = request.headers.authorization ?? "";
       const presented = Buffer.from(header.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "");
       const accepted = apiKeys.some((key) => key.length === presented.length && timingSafeEqual(key, presented));
       if (!accepted) {
-        throw new HttpError(401, "Missing or invalid API key: send Authorization: Bearer <key>.", { code: "invalid_api_key" });
+        throw new HttpError(ROUTER_ERROR_CODES.invalidApiKey, "Missing or invalid API key: send Authorization: Bearer <key>.");
       }
     });
     app.addHook("onSend", async (_request, reply) => {
@@ -186,8 +188,8 @@ export class MufflerServer {
       void reply.code(httpError.statusCode).send(httpError.body);
     });
     app.setNotFoundHandler((request, reply) => {
-      const error = new HttpError(404, `No route ${request.method} ${request.url.slice(0, 200)}.`, { code: "not_found" });
-      void reply.code(404).send(error.body);
+      const error = new HttpError(ROUTER_ERROR_CODES.notFound, `No route ${request.method} ${request.url.slice(0, 200)}.`);
+      void reply.code(error.statusCode).send(error.body);
     });
 
     const decide = async (input: Parameters<Router["route"]>[0], threshold: RouteThreshold & { turns?: (typeof ROUTE_TURNS)[number] }): Promise<RouteDecision> => {
@@ -222,10 +224,10 @@ export class MufflerServer {
     app.post("/v1/route", async (request) => {
       const body = parseBody(routeBodySchema, request.body);
       if ((body.prompt === undefined) === (body.messages === undefined)) {
-        throw new HttpError(400, "Send exactly one of prompt and messages.", { param: "prompt", code: "invalid_request" });
+        throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, "Send exactly one of prompt and messages.", { param: "prompt" });
       }
       const choices = [body.model, body.threshold, body.strongPercent].filter((value) => value !== undefined).length;
-      if (choices !== 1) throw new HttpError(400, "Send exactly one of model, threshold and strongPercent.", { param: "model", code: "invalid_request" });
+      if (choices !== 1) throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, "Send exactly one of model, threshold and strongPercent.", { param: "model" });
       const threshold: RouteThreshold =
         body.model !== undefined
           ? parseRouterModel(body.model, { routerName: this.#options.routerName })
@@ -241,7 +243,7 @@ export class MufflerServer {
       const threshold = parseRouterModel(body.model, { routerName: this.#options.routerName });
       const upstreams = this.#options.upstreams;
       if (upstreams === undefined) {
-        throw new HttpError(503, "This server has no upstreams configured; only POST /v1/route is available.", { code: "upstreams_not_configured" });
+        throw new HttpError(ROUTER_ERROR_CODES.upstreamsNotConfigured, "This server has no upstreams configured; only POST /v1/route is available.");
       }
       const decision = await decide(body.messages, threshold);
       let side: Side = decision.model === router.strongModel ? "strong" : "weak";
@@ -374,7 +376,8 @@ export class MufflerServer {
     if (failure !== undefined) {
       countUpstreamError({ upstream: side, reason: timedOut ? "timeout" : "stream-cut" });
       request.log.warn({ upstream: side }, failure);
-      const event = { error: { message: failure, type: "upstream_error", param: null, code: timedOut ? "upstream_timeout" : "upstream_stream_interrupted" } };
+      const code = timedOut ? ROUTER_ERROR_CODES.upstreamTimeout : ROUTER_ERROR_CODES.upstreamStreamInterrupted;
+      const event = { error: { message: failure, type: openAIErrorType(httpStatusFor({ code, kind: "internal" }), code), param: null, code } };
       raw.write(`data: ${JSON.stringify(event)}\n\n`);
     }
     raw.end();
@@ -390,21 +393,22 @@ export class MufflerServer {
     const redact = this.#redact;
     switch (error.reason) {
       case "timeout":
-        return new HttpError(504, redact(error.message), { type: "upstream_error", code: "upstream_timeout" });
+        return new HttpError(ROUTER_ERROR_CODES.upstreamTimeout, redact(error.message));
       case "connection":
-        return new HttpError(502, redact(error.message), { type: "upstream_error", code: "upstream_unavailable" });
+        return new HttpError(ROUTER_ERROR_CODES.upstreamUnavailable, redact(error.message));
       case "malformed":
-        return new HttpError(502, redact(error.message), { type: "upstream_error", code: "upstream_malformed_response" });
+        return new HttpError(ROUTER_ERROR_CODES.upstreamMalformedResponse, redact(error.message));
       case "status": {
         const status = error.status ?? 502;
         const upstreamMessage = error.upstreamError?.message !== undefined ? `: ${redact(error.upstreamError.message).slice(0, 1000)}` : "";
         if (status >= 400 && status < 500) {
-          return new HttpError(status, `The upstream rejected the request${upstreamMessage}`, {
+          const upstreamCode = typeof error.upstreamError?.code === "string" ? ` (${redact(error.upstreamError.code).slice(0, 100)})` : "";
+          return new HttpError(ROUTER_ERROR_CODES.upstreamRejected, `The upstream rejected the request with HTTP ${status}${upstreamCode}${upstreamMessage}`, {
+            status,
             type: error.upstreamError?.type ?? "invalid_request_error",
-            code: error.upstreamError?.code ?? "upstream_rejected",
           });
         }
-        return new HttpError(502, `The upstream failed with HTTP ${status}${upstreamMessage}`, { type: "upstream_error", code: "upstream_error" });
+        return new HttpError(ROUTER_ERROR_CODES.upstreamError, `The upstream failed with HTTP ${status}${upstreamMessage}`);
       }
     }
   }
@@ -417,13 +421,13 @@ export function createServer(options: CreateServerOptions): MufflerServer {
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new HttpError(400, "The request body must be a JSON object.", { code: "invalid_request" });
+    throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, "The request body must be a JSON object.");
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const param = issue.path.join(".");
-    throw new HttpError(400, `${param.length > 0 ? `${param}: ` : ""}${issue.message}`, { param: param || null, code: "invalid_request" });
+    throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, `${param.length > 0 ? `${param}: ` : ""}${issue.message}`, { param: param || null });
   }
   return parsed.data;
 }

@@ -25,6 +25,47 @@ export const ROUTER_ERROR_CODES = {
   badServerConfig: "router/bad-server-config",
   /** The router was closed. */
   closed: "router/closed",
+
+  // The HTTP surface of `createServer` (every code on it has this `router/<kebab-case>` form; `http-status.ts` maps
+  // each to its status).
+  /** A request body that is not a JSON object, or fails the endpoint's schema (`param` names the field). */
+  invalidRequest: "router/invalid-request",
+  /** A request body that is not valid JSON, or empty. */
+  invalidJson: "router/invalid-json",
+  /** A request body over `bodyLimitBytes`. */
+  requestTooLarge: "router/request-too-large",
+  /** A request body that is not `application/json`. */
+  unsupportedMediaType: "router/unsupported-media-type",
+  /** A Content-Length header that does not match the body. */
+  invalidContentLength: "router/invalid-content-length",
+  /** No endpoint at that path and method. */
+  notFound: "router/not-found",
+  /** A missing or wrong bearer key. */
+  invalidApiKey: "router/invalid-api-key",
+  /** The server is draining for shutdown; retry elsewhere. */
+  shuttingDown: "router/shutting-down",
+  /** Chat completions asked of a server started without upstreams. */
+  upstreamsNotConfigured: "router/upstreams-not-configured",
+  /** The upstream did not answer within `upstreamTimeoutMs` (or its stream stalled that long). */
+  upstreamTimeout: "router/upstream-timeout",
+  /** The upstream could not be reached (connection refused, DNS, reset). */
+  upstreamUnavailable: "router/upstream-unavailable",
+  /** The upstream answered with a body that is not the JSON it should be. */
+  upstreamMalformedResponse: "router/upstream-malformed-response",
+  /** The upstream answered HTTP 5xx. */
+  upstreamError: "router/upstream-error",
+  /** The upstream answered HTTP 4xx (its status is relayed, its own code is quoted in the message). */
+  upstreamRejected: "router/upstream-rejected",
+  /** A stream the upstream cut, or ended without its `[DONE]` event. */
+  upstreamStreamInterrupted: "router/upstream-stream-interrupted",
+  /** Something that is not a MufflerError was thrown while serving: a bug (HTTP 500, details only in the log). */
+  internal: "router/internal",
 } as const;
 
 export type RouterErrorCode = (typeof ROUTER_ERROR_CODES)[keyof typeof ROUTER_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    router: RouterErrorCode;
+  }
+}

@@ -1,5 +1,6 @@
 export { ROUTER_ERROR_CODES } from "./errors.ts";
 export type { RouterErrorCode } from "./errors.ts";
+export { HTTP_STATUS_BY_CODE, HTTP_STATUS_BY_KIND, httpStatusFor } from "./http-status.ts";
 export { Router, EMBEDDING_FAILURE_POLICIES } from "./router.ts";
 export type { EmbeddingFailurePolicy, LoadRouterOptions, RouteDecision, RouteOptions, RouterOptions } from "./router.ts";
 export { ROUTE_TURNS, routingText } from "./route-input.ts";

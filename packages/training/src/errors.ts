@@ -13,3 +13,9 @@ export const TRAINING_ERROR_CODES = {
 } as const;
 
 export type TrainingErrorCode = (typeof TRAINING_ERROR_CODES)[keyof typeof TRAINING_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    training: TrainingErrorCode;
+  }
+}

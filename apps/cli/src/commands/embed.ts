@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { MufflerError, runPaths } from "@muffler/core";
 import { loadBenchmark, readPreparedBattles } from "@muffler/data";
-import { createEmbedder, EMBEDDER_NAMES, EmbeddingCache, EMBEDDINGS_ERRORS, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
+import { createEmbedder, EMBEDDER_NAMES, EmbeddingCache, EMBEDDINGS_ERROR_CODES, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
 import type { Embedder, EmbeddingCacheStats } from "@muffler/embeddings";
 import { Command, Option } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
@@ -69,14 +69,14 @@ export function embedCommand(): Command {
 export async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
   const batchSize = Number(flags.batchSize);
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new MufflerError(`--batch-size must be a positive integer, got ${JSON.stringify(flags.batchSize)}.`, { code: EMBEDDINGS_ERRORS.badOption, field: "--batch-size" });
+    throw new MufflerError(`--batch-size must be a positive integer, got ${JSON.stringify(flags.batchSize)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field: "--batch-size" });
   }
   if (flags.run === undefined && flags.benchmark === undefined) {
-    throw new MufflerError("give --run <dir> (a prepared run) or --benchmark <path>.", { code: EMBEDDINGS_ERRORS.badOption, field: "--run", hint: "Run `muffler embed --run runs/<name>`." });
+    throw new MufflerError("give --run <dir> (a prepared run) or --benchmark <path>.", { code: EMBEDDINGS_ERROR_CODES.badOption, field: "--run", hint: "Run `muffler embed --run runs/<name>`." });
   }
   const cacheDirectory = flags.cache ?? (flags.run !== undefined ? join(runPaths(flags.run).embeddings, "cache") : undefined);
   if (cacheDirectory === undefined) {
-    throw new MufflerError("--benchmark without --run needs --cache <dir> to keep the embeddings in.", { code: EMBEDDINGS_ERRORS.badOption, field: "--cache" });
+    throw new MufflerError("--benchmark without --run needs --cache <dir> to keep the embeddings in.", { code: EMBEDDINGS_ERROR_CODES.badOption, field: "--cache" });
   }
   // An unknown embedder name fails before anything is read.
   const embedder: Embedder = await createEmbedder(flags.embedder, {

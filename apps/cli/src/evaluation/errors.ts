@@ -11,3 +11,11 @@ export const EVALUATION_ERROR_CODES = {
   /** The router does not know the strong or the weak model of the benchmark. */
   modelMismatch: "evaluate/model-mismatch",
 } as const;
+
+export type EvaluationErrorCode = (typeof EVALUATION_ERROR_CODES)[keyof typeof EVALUATION_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    evaluation: EvaluationErrorCode;
+  }
+}

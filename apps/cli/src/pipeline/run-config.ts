@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { MufflerError } from "@muffler/core";
 import { z } from "zod";
+import { CLI_ERROR_CODES } from "../errors.ts";
 
 /** The pipeline's config file (`muffler run --config FILE`): every field is optional except the input. */
 export const runConfigSchema = z
@@ -78,7 +79,7 @@ export function parseRunConfig(value: unknown, source = "config"): RunConfig {
     const issue = result.error.issues[0]!;
     const field = issue.path.join(".") || "(root)";
     throw new MufflerError(`${issue.message}.`, {
-      code: "cli/invalid-config",
+      code: CLI_ERROR_CODES.invalidConfig,
       file: source,
       field,
       hint: "Fix that field of the run config (see `muffler run --help` and README.md).",
@@ -93,13 +94,13 @@ export async function readRunConfig(path: string): Promise<RunConfig> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new MufflerError("The run config file cannot be read.", { code: "cli/config-not-found", file: path, cause: error, hint: "Check the path given to --config." });
+    throw new MufflerError("The run config file cannot be read.", { code: CLI_ERROR_CODES.configNotFound, file: path, cause: error, hint: "Check the path given to --config." });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new MufflerError(`The run config is not valid JSON (${(error as Error).message}).`, { code: "cli/invalid-config", file: path, cause: error, hint: "Fix the JSON syntax." });
+    throw new MufflerError(`The run config is not valid JSON (${(error as Error).message}).`, { code: CLI_ERROR_CODES.invalidConfig, file: path, cause: error, hint: "Fix the JSON syntax." });
   }
   return parseRunConfig(value, path);
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { MufflerError, runPaths, writeJsonAtomic } from "@muffler/core";
 import { z } from "zod";
+import { CLI_ERROR_CODES } from "../errors.ts";
 
 export const PIPELINE_STAGES = ["prepare", "embed", "train", "calibrate", "evaluate", "report"] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
@@ -35,12 +36,12 @@ export async function readRunState(runDirectory: string): Promise<RunState | und
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new MufflerError("run.json is not valid JSON.", { code: "cli/invalid-run-state", file: path, cause: error, hint: "Delete run.json to run every stage again." });
+    throw new MufflerError("run.json is not valid JSON.", { code: CLI_ERROR_CODES.invalidRunState, file: path, cause: error, hint: "Delete run.json to run every stage again." });
   }
   const result = runStateSchema.safeParse(value);
   if (!result.success) {
     throw new MufflerError(`run.json does not describe a Muffler run (${result.error.issues[0]?.message}).`, {
-      code: "cli/invalid-run-state",
+      code: CLI_ERROR_CODES.invalidRunState,
       file: path,
       field: result.error.issues[0]?.path.join("."),
       hint: "Delete run.json to run every stage again, or pick another run directory.",

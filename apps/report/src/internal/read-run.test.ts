@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MufflerError } from "@muffler/core";
+import { isMufflerError, type MufflerError } from "@muffler/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPORT_ERROR_CODES } from "../errors.ts";
 import { writeSampleRun } from "../sample-run.ts";
@@ -32,11 +32,11 @@ async function runWith(file: string, edit: ((json: Json) => unknown) | string): 
   return directory;
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<MufflerError> {
+async function errorOf(promise: Promise<unknown>): Promise<MufflerError<string>> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof MufflerError) return error;
+    if (isMufflerError(error)) return error;
     throw error;
   }
   throw new Error("expected a MufflerError, but the call succeeded");

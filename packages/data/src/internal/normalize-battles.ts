@@ -1,6 +1,6 @@
 import { MufflerError } from "@muffler/core";
 import { BATTLE_COLUMNS, type BattleColumn } from "../battle-columns.ts";
-import { DATA_ERROR_CODES } from "../errors.ts";
+import { DATA_ERROR_CODES, type DataErrorCode } from "../errors.ts";
 import type { PromptTurns } from "../prompt-turns.ts";
 import { type DuckDbSession, sqlIdentifier, sqlString } from "./duckdb-session.ts";
 import type { ColumnInfo } from "./load-table.ts";
@@ -69,7 +69,7 @@ export async function normalizeBattles(
     const value = rows[0]?.["v"];
     return value === null || value === undefined ? "null" : JSON.stringify(String(value).slice(0, 80));
   };
-  const fail = (row: number, name: BattleColumn, code: string, message: string, hint: string): never => {
+  const fail = (row: number, name: BattleColumn, code: DataErrorCode, message: string, hint: string): never => {
     throw new MufflerError(message, { code, file: displayPath, row, column: resolved[name]!, hint });
   };
 

@@ -1,5 +1,5 @@
 import { MufflerError } from "@muffler/core";
-import { EMBEDDINGS_ERRORS } from "../errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "../errors.ts";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -15,7 +15,7 @@ export function toWellFormed(text: string): string {
 export function prepareTexts(texts: readonly unknown[]): string[] {
   if (!Array.isArray(texts)) {
     throw new MufflerError(`expected an array of strings to embed, got ${describe(texts)}.`, {
-      code: EMBEDDINGS_ERRORS.notAString,
+      code: EMBEDDINGS_ERROR_CODES.notAString,
       field: "texts",
       hint: "Pass an array of prompt strings.",
     });
@@ -25,14 +25,14 @@ export function prepareTexts(texts: readonly unknown[]): string[] {
     const text: unknown = texts[index];
     if (typeof text !== "string") {
       throw new MufflerError(`text ${index} is ${describe(text)}, not a string.`, {
-        code: EMBEDDINGS_ERRORS.notAString,
+        code: EMBEDDINGS_ERROR_CODES.notAString,
         field: `texts.${index}`,
         hint: "Every prompt must be a string; convert or drop the others before embedding.",
       });
     }
     if (text.trim().length === 0) {
       throw new MufflerError(`text ${index} is ${text.length === 0 ? "empty" : "whitespace only"}: it has no content to embed.`, {
-        code: EMBEDDINGS_ERRORS.emptyText,
+        code: EMBEDDINGS_ERROR_CODES.emptyText,
         field: `texts.${index}`,
         hint: "Drop empty prompts before embedding (muffler prepare drops them).",
       });
@@ -45,7 +45,7 @@ export function prepareTexts(texts: readonly unknown[]): string[] {
 /** Throws `embeddings/aborted` when `signal` has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
-    throw new MufflerError("embedding was cancelled.", { code: EMBEDDINGS_ERRORS.aborted, cause: signal.reason });
+    throw new MufflerError("embedding was cancelled.", { code: EMBEDDINGS_ERROR_CODES.aborted, cause: signal.reason });
   }
 }
 
@@ -54,7 +54,7 @@ export function resolveBatchSize(batchSize: number | undefined, fallback: number
   if (batchSize === undefined) return fallback;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new MufflerError(`batchSize must be a positive integer, got ${String(batchSize)}.`, {
-      code: EMBEDDINGS_ERRORS.badOption,
+      code: EMBEDDINGS_ERROR_CODES.badOption,
       field: "batchSize",
     });
   }

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { MufflerError } from "@muffler/core";
-import { EMBEDDINGS_ERRORS } from "../errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "../errors.ts";
 import type * as TfjsModule from "@tensorflow/tfjs";
 
 export type Tfjs = typeof TfjsModule;
@@ -40,7 +40,7 @@ async function initialize(backend: TfjsBackend): Promise<{ tf: Tfjs; backend: st
     }
     if (backend === "tensorflow") {
       throw new MufflerError("the tensorflow backend needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, which could not be loaded.", {
-        code: EMBEDDINGS_ERRORS.modelLoadFailed,
+        code: EMBEDDINGS_ERROR_CODES.modelLoadFailed,
         field: "backend",
         hint: "Install @tensorflow/tfjs-node 4.22 beside Muffler, or use backend \"wasm\".",
       });
@@ -55,7 +55,7 @@ async function initialize(backend: TfjsBackend): Promise<{ tf: Tfjs; backend: st
   wasm.setWasmPaths(wasmDirectory);
   if (!(await tf.setBackend("wasm"))) {
     throw new MufflerError(`the tfjs wasm backend failed to start (wasm files looked up in ${wasmDirectory}).`, {
-      code: EMBEDDINGS_ERRORS.modelLoadFailed,
+      code: EMBEDDINGS_ERROR_CODES.modelLoadFailed,
       kind: "internal",
     });
   }
