@@ -3,5 +3,5 @@ export type { TrainingErrorCode } from "./errors.ts";
 export { train } from "./train.ts";
 export type { TrainInput, TrainResult } from "./train.ts";
 export type { EpochRecord, TrainingHistory } from "./training-history.ts";
-export { TRAINING_ENGINES, trainingOptionsSchema } from "./training-options.ts";
-export type { BattleIndex, ReduceLrOnPlateauOptions, ResolvedTrainingOptions, TrainingEngineName, TrainingOptions } from "./training-options.ts";
+export { TRAINING_ENGINES, trainingOptionsSchema, WEIGHT_DECAY_MODES } from "./training-options.ts";
+export type { BattleIndex, ReduceLrOnPlateauOptions, ResolvedTrainingOptions, TrainingEngineName, TrainingOptions, WeightDecayMode } from "./training-options.ts";

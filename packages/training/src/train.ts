@@ -72,7 +72,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   if (count === 0) throw new MufflerError("There are no training battles.", { code: TRAINING_ERROR_CODES.invalidData, field: "battles" });
 
   const plateau = resolvePlateau(options.reduceLrOnPlateau);
-  const hyperparameters: EngineHyperparameters = { weightDecay: options.weightDecay, ...ADAM };
+  const hyperparameters: EngineHyperparameters = { weightDecay: options.weightDecay, weightDecayMode: options.weightDecayMode, weightDecayOnModels: options.weightDecayOnModels, ...ADAM };
   const fingerprint = options.checkpointDirectory === undefined ? "" : runFingerprint(input, initial, options);
 
   let state: CheckpointState = {

@@ -4,6 +4,13 @@ import { z } from "zod";
 export const TRAINING_ENGINES = ["fused", "tfjs"] as const;
 export type TrainingEngineName = (typeof TRAINING_ENGINES)[number];
 
+/**
+ * How weight decay applies: `l2` adds wd * p to the gradient before Adam (torch.optim.Adam's `weight_decay`, the
+ * seed's); `decoupled` multiplies p by 1 - lr * wd before the Adam step (torch.optim.AdamW).
+ */
+export const WEIGHT_DECAY_MODES = ["l2", "decoupled"] as const;
+export type WeightDecayMode = (typeof WEIGHT_DECAY_MODES)[number];
+
 /** Oriented battles: the winner first (the data package's PreparedBattles has these fields). */
 export interface BattleIndex {
   winnerIds: Int32Array;
@@ -31,8 +38,12 @@ export interface TrainingOptions {
   batchSize?: number;
   /** Adam's learning rate. @default 3e-4 */
   learningRate?: number;
-  /** L2 penalty added to the gradient, as torch.optim.Adam's weight_decay (not AdamW). @default 1e-5 */
+  /** Weight decay: the L2 penalty added to the gradient (`weightDecayMode: "l2"`, torch.optim.Adam's weight_decay) or AdamW's decoupled rate. @default 1e-5 */
   weightDecay?: number;
+  /** `l2` (torch.optim.Adam) or `decoupled` (torch.optim.AdamW), see WEIGHT_DECAY_MODES. @default "l2" */
+  weightDecayMode?: WeightDecayMode;
+  /** Whether weight decay applies to P, the model embeddings (their rows are normalized in the forward pass); W and c always decay. @default true */
+  weightDecayOnModels?: boolean;
   /** Standard deviation of Gaussian noise added to prompt embeddings in training only (RouteLLM uses 0.1). @default 0 */
   noise?: number;
   /** Seed of the initialization (when no parameters are given), the shuffles and the noise. @default 0 */
@@ -56,6 +67,8 @@ export const trainingOptionsSchema = z.object({
   batchSize: z.number().int().positive().default(64),
   learningRate: z.number().positive().finite().default(3e-4),
   weightDecay: z.number().nonnegative().finite().default(1e-5),
+  weightDecayMode: z.enum(WEIGHT_DECAY_MODES).default("l2"),
+  weightDecayOnModels: z.boolean().default(true),
   noise: z.number().nonnegative().finite().default(0),
   seed: z.number().int().default(0),
   engine: z.enum(TRAINING_ENGINES).default("fused"),

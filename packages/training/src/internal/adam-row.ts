@@ -12,6 +12,7 @@ type AdamRow = (
   b0: number,
   b1: number,
   weightDecay: number,
+  keep: number,
   beta1: number,
   beta2: number,
   stepSize: number,
@@ -20,11 +21,11 @@ type AdamRow = (
 ) => void;
 
 /** The few WebAssembly names used here (the ES2023 lib this repository compiles against has no WebAssembly types). */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-interface WasmApi {
+export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
@@ -35,6 +36,19 @@ type Dots = (rows: number, count: number, bytes: number, delta: number, out: num
 type Accumulate = (rows: number, count: number, bytes: number, coefficients: number, r: number) => void;
 
 let compiled: object | undefined | null;
+
+/** The compiled kernel module (shared by the two-model and the batched kernels); null where WebAssembly SIMD is missing. */
+export function compiledKernel(): { module: object; api: WasmApi } | null {
+  if (wasm === undefined) return null;
+  if (compiled === undefined) {
+    try {
+      compiled = new wasm.Module(Buffer.from(ADAM_ROW_KERNEL_BASE64, "base64"));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled === null ? null : { module: compiled, api: wasm };
+}
 
 /**
  * W, its Adam moments and the two gathered gradient rows in one WebAssembly memory, with the SIMD row kernel over
@@ -61,23 +75,16 @@ export interface AdamRowKernel {
   dot(count: number): void;
   /** r0 += sum_i coefficients[i] rows[i] for i < count. */
   accumulate(count: number): void;
-  /** Runs the kernel on row h; returns t0 and t1 in `result`. */
-  row(h: number, b0: number, b1: number, weightDecay: number, beta1: number, beta2: number, stepSize: number, inverseSqrtBias2: number, epsilon: number): void;
+  /** Runs the kernel on row h (L2 term `weightDecay`, decoupled factor `keep`); returns t0 and t1 in `result`. */
+  row(h: number, b0: number, b1: number, weightDecay: number, keep: number, beta1: number, beta2: number, stepSize: number, inverseSqrtBias2: number, epsilon: number): void;
   result: Float32Array;
 }
 
 export function createAdamRowKernel(hidden: number, dimension: number, batchCapacity = 64): AdamRowKernel | undefined {
   if (dimension % 4 !== 0) return undefined;
-  if (wasm === undefined) return undefined;
-  if (compiled === undefined) {
-    try {
-      compiled = new wasm.Module(Buffer.from(ADAM_ROW_KERNEL_BASE64, "base64"));
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return undefined;
-  const instance = new wasm.Instance(compiled, {});
+  const kernel = compiledKernel();
+  if (kernel === null) return undefined;
+  const instance = new kernel.api.Instance(kernel.module, {});
   const memory = instance.exports.memory as WasmMemory;
   const adamRow = instance.exports.adamRow as AdamRow;
   const fold2 = instance.exports.fold2 as Fold2;
@@ -116,9 +123,9 @@ export function createAdamRowKernel(hidden: number, dimension: number, batchCapa
     fold2(h, b0, b1) {
       fold2(layout.W + h * rowBytes, layout.a0, layout.a1, rowBytes, b0, b1);
     },
-    row(h, b0, b1, weightDecay, beta1, beta2, stepSize, inverseSqrtBias2, epsilon) {
+    row(h, b0, b1, weightDecay, keep, beta1, beta2, stepSize, inverseSqrtBias2, epsilon) {
       const offset = h * rowBytes;
-      adamRow(layout.W + offset, layout.mW + offset, layout.vW + offset, layout.r0, layout.r1, rowBytes, layout.out, b0, b1, weightDecay, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);
+      adamRow(layout.W + offset, layout.mW + offset, layout.vW + offset, layout.r0, layout.r1, rowBytes, layout.out, b0, b1, weightDecay, keep, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { MFParameters } from "@muffler/model";
+import type { WeightDecayMode } from "../training-options.ts";
 
 /** Adam's first and second moments for each parameter, and the number of steps taken. */
 export interface AdamState {
@@ -21,6 +22,10 @@ export interface Batch {
 
 export interface EngineHyperparameters {
   weightDecay: number;
+  /** "l2": weight decay added to the gradient (torch.optim.Adam); "decoupled": p *= 1 - lr * wd before the step (AdamW). */
+  weightDecayMode: WeightDecayMode;
+  /** Whether P (the model embeddings) decays; W and c always do. */
+  weightDecayOnModels: boolean;
   beta1: number;
   beta2: number;
   epsilon: number;
@@ -46,4 +51,17 @@ export function emptyAdamState(parameters: MFParameters): AdamState {
     mc: new Float32Array(parameters.c.length),
     vc: new Float32Array(parameters.c.length),
   };
+}
+
+/** The weight-decay terms of one parameter for a step: `l2` is added to the gradient, `keep` multiplies the parameter. */
+export interface DecayTerms {
+  l2: number;
+  keep: number;
+}
+
+/** PyTorch's semantics: Adam adds wd * p to the gradient; AdamW multiplies p by 1 - lr * wd before its update. */
+export function decayTerms(hyperparameters: EngineHyperparameters, learningRate: number, decays = true): DecayTerms {
+  const { weightDecay, weightDecayMode } = hyperparameters;
+  if (!decays || weightDecay === 0) return { l2: 0, keep: 1 };
+  return weightDecayMode === "decoupled" ? { l2: 0, keep: 1 - learningRate * weightDecay } : { l2: weightDecay, keep: 1 };
 }

@@ -1,6 +1,7 @@
 import type { MFParameters } from "@muffler/model";
 import { createAdamRowKernel, type AdamRowKernel } from "./adam-row.ts";
-import type { AdamState, Batch, EngineHyperparameters, TrainingEngine } from "./engine.ts";
+import { BatchKernel } from "./batch-kernel.ts";
+import { decayTerms, type AdamState, type Batch, type EngineHyperparameters, type TrainingEngine } from "./engine.ts";
 
 const NORMALIZE_EPSILON = 1e-12;
 
@@ -53,6 +54,12 @@ export class FusedEngine implements TrainingEngine {
   readonly #delta: Float64Array;
   /** The SIMD kernel for two-model batches, with W and its moments in its memory; undefined: plain JS. */
   readonly #kernel: AdamRowKernel | undefined;
+  /** The batched SIMD kernel for any other N (W and its moments in its memory); undefined: plain JS. */
+  readonly #batched: BatchKernel | undefined;
+  /** Batched form: per active model, t_m = W r_m gathered from X (K x H), and each model's slot in the batch. */
+  readonly #t: Float64Array;
+  readonly #slot: Int32Array;
+  readonly #g: Float64Array;
 
   /** `simd: false` forces the plain JS loops (used by tests to compare both); `batchSize` sizes the SIMD batch buffer. */
   constructor(parameters: MFParameters, adam: AdamState, hyperparameters: EngineHyperparameters, options: { simd?: boolean; batchSize?: number } = {}) {
@@ -62,15 +69,18 @@ export class FusedEngine implements TrainingEngine {
     this.#D = parameters.dimension;
     this.#P = parameters.P.slice();
     this.#c = parameters.c.slice();
-    this.#kernel = options.simd === false ? undefined : createAdamRowKernel(this.#H, this.#D, options.batchSize ?? 64);
+    const simd = options.simd !== false;
+    this.#kernel = simd && this.#N === 2 ? createAdamRowKernel(this.#H, this.#D, options.batchSize ?? 64) : undefined;
+    this.#batched = simd && this.#N !== 2 ? BatchKernel.create(this.#H, this.#D, options.batchSize ?? 64) : undefined;
+    const home = this.#kernel ?? this.#batched;
     const inKernel = (source: Float32Array, target: Float32Array | undefined) => (target === undefined ? source.slice() : (target.set(source), target));
-    this.#W = inKernel(parameters.W, this.#kernel?.W);
+    this.#W = inKernel(parameters.W, home?.W);
     this.#adam = {
       ...adam,
       mP: adam.mP.slice(),
       vP: adam.vP.slice(),
-      mW: inKernel(adam.mW, this.#kernel?.mW),
-      vW: inKernel(adam.vW, this.#kernel?.vW),
+      mW: inKernel(adam.mW, home?.mW),
+      vW: inKernel(adam.vW, home?.vW),
       mc: adam.mc.slice(),
       vc: adam.vc.slice(),
     };
@@ -92,6 +102,19 @@ export class FusedEngine implements TrainingEngine {
     this.#active = new Int32Array(N);
     this.#isActive = new Uint8Array(N);
     this.#delta = new Float64Array(D);
+    this.#t = new Float64Array(this.#batched === undefined ? 0 : N * H);
+    this.#slot = new Int32Array(N);
+    this.#g = new Float64Array(this.#batched === undefined ? 0 : (options.batchSize ?? 64));
+    if (this.#batched !== undefined) {
+      // The batched form needs no folded a_m: only u, b and the norms.
+      for (let m = 0; m < N; m++) {
+        let sum = 0;
+        for (let h = 0; h < H; h++) sum += this.#P[m * H + h]! * this.#P[m * H + h]!;
+        this.#normSquares[m] = sum;
+      }
+      this.#finishFold();
+      return;
+    }
     // a_m from scratch, with the very operations `step` uses, so that a resumed run continues bit for bit.
     const { a, bColumn, normSquares } = { a: this.#a, bColumn: this.#bColumn, normSquares: this.#normSquares };
     a.fill(0);
@@ -108,6 +131,7 @@ export class FusedEngine implements TrainingEngine {
   }
 
   step(batch: Batch, learningRate: number): number {
+    if (this.#batched !== undefined) return this.#stepBatched(this.#batched, batch, learningRate);
     const N = this.#N;
     const H = this.#H;
     const D = this.#D;
@@ -204,7 +228,9 @@ export class FusedEngine implements TrainingEngine {
       projection[k] = sum;
     }
 
-    const { weightDecay, beta1, beta2, epsilon } = this.#hyper;
+    const { beta1, beta2, epsilon } = this.#hyper;
+    const decay = decayTerms(this.#hyper, learningRate);
+    const decayP = decayTerms(this.#hyper, learningRate, this.#hyper.weightDecayOnModels);
     const adam = this.#adam;
     adam.step += 1;
     const stepSize = learningRate / (1 - beta1 ** adam.step);
@@ -241,7 +267,7 @@ export class FusedEngine implements TrainingEngine {
       const wOffset = h * D;
       if (kernel !== undefined) {
         // The same row update in WebAssembly SIMD (float32 arithmetic, as PyTorch's).
-        kernel.row(h, b[active[0]! * H + h]!, b[active[1]! * H + h]!, weightDecay, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);
+        kernel.row(h, b[active[0]! * H + h]!, b[active[1]! * H + h]!, decay.l2, decay.keep, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);
         tRow[0] = kernel.result[0]!;
         tRow[1] = kernel.result[1]!;
       } else if (activeCount === 2) {
@@ -258,12 +284,12 @@ export class FusedEngine implements TrainingEngine {
           const x1 = r[r1 + d]!;
           t0 += w * x0;
           t1 += w * x1;
-          const grad = b0 * x0 + b1 * x1 + weightDecay * w;
+          const grad = b0 * x0 + b1 * x1 + decay.l2 * w;
           const moment1 = beta1 * mW[index]! + oneMinusBeta1 * grad;
           const moment2 = beta2 * vW[index]! + oneMinusBeta2 * grad * grad;
           mW[index] = moment1;
           vW[index] = moment2;
-          W[index] = w - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
+          W[index] = w * decay.keep - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
         }
         tRow[0] = t0;
         tRow[1] = t1;
@@ -283,18 +309,18 @@ export class FusedEngine implements TrainingEngine {
         for (let d = 0; d < D; d++) {
           const index = wOffset + d;
           const w = W[index]!;
-          const grad = gradRow[d]! + weightDecay * w;
+          const grad = gradRow[d]! + decay.l2 * w;
           const moment1 = beta1 * mW[index]! + oneMinusBeta1 * grad;
           const moment2 = beta2 * vW[index]! + oneMinusBeta2 * grad * grad;
           mW[index] = moment1;
           vW[index] = moment2;
-          W[index] = w - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
+          W[index] = w * decay.keep - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
         }
       }
 
       // dc_h = sum_m u_mh t_mh; dP_mh = (c_h t_mh - u_mh (u_m . dU_m)) / |P_m| (zero for models not in the batch).
       const ch = c[h]!;
-      let gradC = weightDecay * ch;
+      let gradC = decay.l2 * ch;
       gradColumn.fill(0);
       for (let k = 0; k < activeCount; k++) {
         const m = active[k]!;
@@ -307,22 +333,170 @@ export class FusedEngine implements TrainingEngine {
       const cMoment2 = beta2 * vc[h]! + oneMinusBeta2 * gradC * gradC;
       mc[h] = cMoment1;
       vc[h] = cMoment2;
-      c[h] = ch - (stepSize * cMoment1) / (Math.sqrt(cMoment2) * inverseSqrtBias2 + epsilon);
+      c[h] = ch * decay.keep - (stepSize * cMoment1) / (Math.sqrt(cMoment2) * inverseSqrtBias2 + epsilon);
       const cNew = c[h]!;
       for (let m = 0; m < N; m++) {
         const index = m * H + h;
         const value = P[index]!;
-        const grad = gradColumn[m]! + weightDecay * value;
+        const grad = gradColumn[m]! + decayP.l2 * value;
         const moment1 = beta1 * mP[index]! + oneMinusBeta1 * grad;
         const moment2 = beta2 * vP[index]! + oneMinusBeta2 * grad * grad;
         mP[index] = moment1;
         vP[index] = moment2;
-        P[index] = value - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
+        P[index] = value * decayP.keep - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
         const stored = P[index]!;
         normSquares[m]! += stored * stored;
         bColumn[m] = cNew * stored;
       }
       this.#foldRow(h);
+    }
+    this.#finishFold();
+    for (let k = 0; k < activeCount; k++) isActive[active[k]!] = 0;
+    return lossSum / size;
+  }
+
+  /**
+   * The batched form, for any N (WebAssembly SIMD): X = Q W^T (B x H), z_i = (b_w - b_l) . X_i, t_m = sum_i g_i s_im X_i
+   * (= W r_m), and dW as one batched outer product: sum_i q_i (g_i (b_w - b_l))^T over the B prompts, or
+   * sum_m r_m b_m^T over the K models in the batch when K < B (r_m gathered by `scatter`). A step costs
+   * (B + min(B, K)) H D multiply-adds in float32 SIMD, against (2K + N) H D in float64 for the gathered form.
+   */
+  #stepBatched(kernel: BatchKernel, batch: Batch, learningRate: number): number {
+    const N = this.#N;
+    const H = this.#H;
+    const D = this.#D;
+    const Hp = kernel.hiddenPadded;
+    const { size, winners, losers, rows } = batch;
+    if (size > kernel.capacity) kernel.ensureCapacity(size);
+    const rowsPadded = Math.ceil(size / 4) * 4;
+    const q = kernel.q;
+    q.set(rows.subarray(0, size * D));
+    if (rowsPadded > size) q.fill(0, size * D, rowsPadded * D);
+    kernel.project(rowsPadded);
+    const x = kernel.x;
+    const b = this.#b;
+    const t = this.#t;
+    const slot = this.#slot;
+    const active = this.#active;
+    const isActive = this.#isActive;
+    const g = this.#g.length >= size ? this.#g : new Float64Array(size);
+    let activeCount = 0;
+    let lossSum = 0;
+    for (let i = 0; i < size; i++) {
+      const win = winners[i]!;
+      const loss = losers[i]!;
+      if (isActive[win] === 0) {
+        isActive[win] = 1;
+        slot[win] = activeCount;
+        t.fill(0, activeCount * H, (activeCount + 1) * H);
+        active[activeCount++] = win;
+      }
+      if (isActive[loss] === 0) {
+        isActive[loss] = 1;
+        slot[loss] = activeCount;
+        t.fill(0, activeCount * H, (activeCount + 1) * H);
+        active[activeCount++] = loss;
+      }
+      const winOffset = win * H;
+      const lossOffset = loss * H;
+      const xOffset = i * Hp;
+      let z = 0;
+      for (let h = 0; h < H; h++) z += (b[winOffset + h]! - b[lossOffset + h]!) * x[xOffset + h]!;
+      lossSum += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+      const gi = -(z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z))) / size;
+      g[i] = gi;
+      const tWin = slot[win]! * H;
+      const tLoss = slot[loss]! * H;
+      for (let h = 0; h < H; h++) {
+        const value = gi * x[xOffset + h]!;
+        t[tWin + h]! += value;
+        t[tLoss + h]! -= value;
+      }
+    }
+
+    const { beta1, beta2, epsilon } = this.#hyper;
+    const decay = decayTerms(this.#hyper, learningRate);
+    const decayP = decayTerms(this.#hyper, learningRate, this.#hyper.weightDecayOnModels);
+    const adam = this.#adam;
+    adam.step += 1;
+    const stepSize = learningRate / (1 - beta1 ** adam.step);
+    const inverseSqrtBias2 = 1 / Math.sqrt(1 - beta2 ** adam.step);
+    const scalars = { l2: decay.l2, keep: decay.keep, beta1, beta2, stepSize, inverseSqrtBias2, epsilon };
+    const coefficientsOfW = kernel.a;
+    if (activeCount < size) {
+      // dW = sum_m b_m r_m^T over the K models in the batch.
+      const coefficients = kernel.coefficients;
+      const slots = kernel.slots;
+      for (let i = 0; i < size; i++) {
+        coefficients[i] = g[i]!;
+        slots[2 * i] = slot[winners[i]!]! * D * 4;
+        slots[2 * i + 1] = slot[losers[i]!]! * D * 4;
+      }
+      kernel.r.fill(0, 0, activeCount * D);
+      kernel.scatter(size);
+      for (let k = 0; k < activeCount; k++) {
+        const bOffset = active[k]! * H;
+        for (let h = 0; h < H; h++) coefficientsOfW[k * Hp + h] = b[bOffset + h]!;
+      }
+      kernel.adamOuter("models", activeCount, scalars);
+    } else {
+      // dW = sum_i (g_i (b_w - b_l)) q_i^T over the B prompts.
+      for (let i = 0; i < size; i++) {
+        const winOffset = winners[i]! * H;
+        const lossOffset = losers[i]! * H;
+        const gi = g[i]!;
+        for (let h = 0; h < H; h++) coefficientsOfW[i * Hp + h] = gi * (b[winOffset + h]! - b[lossOffset + h]!);
+      }
+      kernel.adamOuter("prompts", size, scalars);
+    }
+
+    // c and P: dc_h = sum_m u_mh t_mh; dU_m = c * t_m; dP_m = (dU_m - u_m (u_m . dU_m)) / |P_m| for the models in the
+    // batch (0 for the others, whose rows still take the decay and their moments' step, as nn.Embedding's dense gradient).
+    const u = this.#u;
+    const norms = this.#norms;
+    const projection = this.#projection;
+    const c = this.#c;
+    const P = this.#P;
+    const { mP, vP, mc, vc } = adam;
+    const oneMinusBeta1 = 1 - beta1;
+    const oneMinusBeta2 = 1 - beta2;
+    for (let k = 0; k < activeCount; k++) {
+      const uOffset = active[k]! * H;
+      let sum = 0;
+      for (let h = 0; h < H; h++) sum += u[uOffset + h]! * c[h]! * t[k * H + h]!;
+      projection[k] = sum;
+    }
+    const gradColumn = this.#gradColumn;
+    const normSquares = this.#normSquares;
+    normSquares.fill(0);
+    for (let h = 0; h < H; h++) {
+      const ch = c[h]!;
+      let gradC = decay.l2 * ch;
+      gradColumn.fill(0);
+      for (let k = 0; k < activeCount; k++) {
+        const m = active[k]!;
+        const tmh = t[k * H + h]!;
+        gradC += u[m * H + h]! * tmh;
+        const dU = ch * tmh;
+        gradColumn[m] = norms[m]! > NORMALIZE_EPSILON ? (dU - u[m * H + h]! * projection[k]!) / norms[m]! : dU / norms[m]!;
+      }
+      const cMoment1 = beta1 * mc[h]! + oneMinusBeta1 * gradC;
+      const cMoment2 = beta2 * vc[h]! + oneMinusBeta2 * gradC * gradC;
+      mc[h] = cMoment1;
+      vc[h] = cMoment2;
+      c[h] = ch * decay.keep - (stepSize * cMoment1) / (Math.sqrt(cMoment2) * inverseSqrtBias2 + epsilon);
+      for (let m = 0; m < N; m++) {
+        const index = m * H + h;
+        const value = P[index]!;
+        const grad = gradColumn[m]! + decayP.l2 * value;
+        const moment1 = beta1 * mP[index]! + oneMinusBeta1 * grad;
+        const moment2 = beta2 * vP[index]! + oneMinusBeta2 * grad * grad;
+        mP[index] = moment1;
+        vP[index] = moment2;
+        P[index] = value * decayP.keep - (stepSize * moment1) / (Math.sqrt(moment2) * inverseSqrtBias2 + epsilon);
+        const stored = P[index]!;
+        normSquares[m]! += stored * stored;
+      }
     }
     this.#finishFold();
     for (let k = 0; k < activeCount; k++) isActive[active[k]!] = 0;
@@ -379,7 +553,7 @@ export class FusedEngine implements TrainingEngine {
     for (let m = 0; m < N; m++) {
       const norm = Math.max(Math.sqrt(this.#normSquares[m]!), NORMALIZE_EPSILON);
       this.#norms[m] = norm;
-      for (let d = 0; d < D; d++) this.#a[m * D + d]! /= norm;
+      if (this.#batched === undefined) for (let d = 0; d < D; d++) this.#a[m * D + d]! /= norm;
       for (let h = 0; h < H; h++) {
         const unit = this.#P[m * H + h]! / norm;
         this.#u[m * H + h] = unit;

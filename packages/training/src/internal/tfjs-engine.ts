@@ -2,7 +2,7 @@ import { MufflerError } from "@muffler/core";
 import type * as TfModule from "@tensorflow/tfjs";
 import type { MFParameters } from "@muffler/model";
 import { TRAINING_ERROR_CODES } from "../errors.ts";
-import type { AdamState, Batch, EngineHyperparameters, TrainingEngine } from "./engine.ts";
+import { decayTerms, type AdamState, type Batch, type EngineHyperparameters, type TrainingEngine } from "./engine.ts";
 
 type Tf = typeof TfModule;
 type Variable = ReturnType<Tf["variable"]>;
@@ -46,7 +46,7 @@ export function loadTfjs(): Promise<Tf> {
 /**
  * The reference engine: a direct transcription of the seed's MFGate with tfjs autograd. The gather P[ids] is a
  * one-hot matMul because the wasm backend has no gradient for gather. Adam is PyTorch's (L2 weight decay added to
- * the gradient, bias-corrected step, eps added to sqrt(v_hat)), written out in tensor ops.
+ * the gradient, or AdamW's decoupled decay; bias-corrected step, eps added to sqrt(v_hat)), written out in tensor ops.
  */
 export class TfjsEngine implements TrainingEngine {
   readonly #tf: Tf;
@@ -90,7 +90,7 @@ export class TfjsEngine implements TrainingEngine {
     const { size } = batch;
     const N = this.#N;
     this.#step += 1;
-    const { weightDecay, beta1, beta2, epsilon } = this.#hyper;
+    const { beta1, beta2, epsilon } = this.#hyper;
     const bias1 = 1 - beta1 ** this.#step;
     const bias2 = 1 - beta2 ** this.#step;
     return tf.tidy(() => {
@@ -108,11 +108,13 @@ export class TfjsEngine implements TrainingEngine {
         return tf.mean(tf.softplus(tf.neg(logits))) as ReturnType<Tf["scalar"]>;
       }, [this.#P, this.#W, this.#c]);
       for (const [variable, moment1, moment2] of this.#moments) {
-        const gradient = tf.add(grads[variable.name]!, tf.mul(variable, weightDecay));
+        const decay = decayTerms(this.#hyper, learningRate, variable !== this.#P || this.#hyper.weightDecayOnModels);
+        const gradient = decay.l2 === 0 ? grads[variable.name]! : tf.add(grads[variable.name]!, tf.mul(variable, decay.l2));
         const m = tf.add(tf.mul(moment1, beta1), tf.mul(gradient, 1 - beta1));
         const v = tf.add(tf.mul(moment2, beta2), tf.mul(tf.square(gradient), 1 - beta2));
         const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bias2)), epsilon);
-        variable.assign(tf.sub(variable, tf.mul(tf.div(m, denominator), learningRate / bias1)));
+        const kept = decay.keep === 1 ? variable : tf.mul(variable, decay.keep);
+        variable.assign(tf.sub(kept, tf.mul(tf.div(m, denominator), learningRate / bias1)));
         moment1.assign(m);
         moment2.assign(v);
       }
