@@ -45,6 +45,16 @@ export const DATA_ERROR_CODES = {
   hubError: "data/hub-error",
   /** Offline mode and the dataset is not in the local Hugging Face cache. */
   hubOffline: "data/hub-offline",
+  /** Priced benchmark: a model of `models.json` has no column in `scores.csv` / `costs.csv`, or a column names no model of `models.json`. */
+  missingModelColumn: "data/missing-model-column",
+  /** Priced benchmark: a cost cell is missing, not a number, negative or infinite. */
+  badCost: "data/bad-cost",
+  /** Priced benchmark: a score cell is missing, not a number or infinite. */
+  badScore: "data/bad-score",
+  /** Priced benchmark: the query ids of `queries.jsonl`, `scores.csv` and `costs.csv` are not the same set (or one repeats). */
+  idMismatch: "data/id-mismatch",
+  /** Priced benchmark: `models.json` is not a list of models with a name and per-token prices. */
+  badModelsFile: "data/bad-models-file",
   /** A failure inside Muffler or DuckDB that is not the input's fault. */
   internal: "data/internal",
 } as const;

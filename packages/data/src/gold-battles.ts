@@ -1,4 +1,4 @@
-import type { Battle } from "./battle.ts";
+import type { Battle, BattleOutcome } from "./battle.ts";
 import type { Benchmark } from "./benchmark.ts";
 
 /** Options of {@link goldBattlesFromBenchmark}. */
@@ -13,6 +13,15 @@ export interface GoldBattlesOptions {
 }
 
 /**
+ * The gold rule for one pair of scores on one prompt, from `a`'s side: the higher score wins; equal scores are a
+ * tie, unless they reach `passingScore`, when `b` (the weak, cheaper side of a strong/weak pair) wins because it was
+ * good enough. `passingScore: Infinity` makes every equal score a tie (the rule for N models without a strong side).
+ */
+export function goldOutcome(scoreA: number, scoreB: number, passingScore: number): BattleOutcome {
+  return scoreA > scoreB ? "model_a" : scoreB > scoreA || scoreB >= passingScore ? "model_b" : "tie";
+}
+
+/**
  * Gold-labelled battles from a benchmark, one per prompt, strong model as `model_a`: strong scores higher -> strong
  * wins; weak scores higher, or equal and passing -> weak wins; equal and not passing (both wrong) -> tie. What a tie
  * becomes is the tie policy's business ({@link prepareDataset}).
@@ -20,10 +29,10 @@ export interface GoldBattlesOptions {
 export function goldBattlesFromBenchmark(options: GoldBattlesOptions): Battle[] {
   const { benchmark } = options;
   const passing = options.passingScore ?? 1;
-  return benchmark.prompts.map((prompt, index) => {
-    const strong = benchmark.strongScores[index]!;
-    const weak = benchmark.weakScores[index]!;
-    const winner = strong > weak ? "model_a" : weak > strong || weak >= passing ? "model_b" : "tie";
-    return { modelA: benchmark.strongModel, modelB: benchmark.weakModel, prompt, winner };
-  });
+  return benchmark.prompts.map((prompt, index) => ({
+    modelA: benchmark.strongModel,
+    modelB: benchmark.weakModel,
+    prompt,
+    winner: goldOutcome(benchmark.strongScores[index]!, benchmark.weakScores[index]!, passing),
+  }));
 }
