@@ -40,3 +40,17 @@ export {
   writeEvaluationFiles,
 } from "./evaluation-files.ts";
 export type { CalibrationFile } from "./evaluation-files.ts";
+export { arenaScore } from "./arena-score.ts";
+export type { ArenaScoreOptions } from "./arena-score.ts";
+export {
+  areaAboveMixingHull,
+  bestArenaPoint,
+  lambdaGrid,
+  mixingFrontier,
+  oracleFrontier,
+  paretoFrontier,
+  pointOfChoices,
+  qualityAtCost,
+  withArenaScores,
+} from "./cost-quality-frontier.ts";
+export type { CostQualityPoint, FrontierPoint, PointOfChoicesOptions, ScoredPoint } from "./cost-quality-frontier.ts";

@@ -12,6 +12,12 @@ export const MODEL_ERROR_CODES = {
   unknownModel: "model/unknown-model",
   /** Options out of range (hidden <= 0, no models, ...). */
   invalidOptions: "model/invalid-options",
+  /** A candidate's price or expected length is missing or not a finite number >= 0, or names a model twice. */
+  badCandidate: "model/bad-candidate",
+  /** A price table (LiteLLM's model_prices_and_context_window.json format) is malformed or lacks a model. */
+  badPriceTable: "model/bad-price-table",
+  /** A routing policy is malformed (unknown kind, negative lambda, tolerance or cap). */
+  badPolicy: "model/bad-policy",
   /** The weights file is missing, truncated or not safetensors. */
   badWeights: "model/bad-weights",
 } as const;

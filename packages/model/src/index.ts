@@ -10,3 +10,13 @@ export { loadRouterBundle, ROUTER_BUNDLE_FILES, saveRouterBundle } from "./route
 export type { LoadRouterBundleOptions, RouterBundle } from "./router-bundle.ts";
 export { routerManifestSchema } from "./router-manifest.ts";
 export type { RouterManifest } from "./router-manifest.ts";
+export { candidateSchema, estimateInputTokens, estimateRequestCost, expectedOutputTokensFromCosts, validateCandidates } from "./candidate.ts";
+export type { Candidate, ExpectedOutputTokensOptions } from "./candidate.ts";
+export { candidatesFromLiteLLM, liteLLMPriceEntrySchema } from "./litellm-prices.ts";
+export type { CandidatesFromLiteLLMOptions, LiteLLMCandidateRequest, LiteLLMPriceEntry } from "./litellm-prices.ts";
+export { expectedQuality, fitQualityCalibration } from "./quality-calibration.ts";
+export type { FitQualityCalibrationOptions, QualityCalibration } from "./quality-calibration.ts";
+export { choosePolicyCandidate, parseRoutingPolicy, ROUTING_POLICY_KINDS, routingPolicySchema } from "./routing-policy.ts";
+export type { CandidateEstimate, PolicyDecision, RoutingPolicy, RoutingPolicyKind } from "./routing-policy.ts";
+export { lambdaForBudget } from "./lambda-for-budget.ts";
+export type { BudgetLambda, LambdaForBudgetOptions } from "./lambda-for-budget.ts";
