@@ -7,6 +7,9 @@ import { EVALUATION_ERROR_CODES } from "../evaluation/errors.ts";
 import { GOLD_TIE_POLICIES, type GoldTiePolicy } from "../evaluation/gold-training-battles.ts";
 import { collect, parseNumberFlag, parsePercentList } from "../evaluation/parse-flags.ts";
 import { runEvaluate, type EvaluatedRouter } from "../evaluation/run-evaluate.ts";
+import { isPricedBenchmarkFolder, PRICED_TIE_POLICIES, type PricedTiePolicy } from "@muffler/data";
+import { runPricedEvaluate } from "../evaluation/run-priced-evaluate.ts";
+import { pricedSummary } from "../evaluation/priced-summary.ts";
 import { defaultTuningCandidates } from "../evaluation/tuning-candidates.ts";
 import { createProgressBar } from "../progress-bar.ts";
 
@@ -41,7 +44,10 @@ export function evaluateCommand(): Command {
     .description(
       "Route every prompt of a RouteLLM benchmark and report the cost/quality curve, APGR, AUC and CPT(20/50/80%) beside the random and oracle routers.",
     )
-    .requiredOption("--benchmark <path>", "MMLU folder, GSM8K CSV or MT-Bench judgements (contamination lists applied)")
+    .requiredOption(
+      "--benchmark <path>",
+      "MMLU folder, GSM8K CSV or MT-Bench judgements (contamination lists applied), or a priced multi-model folder (queries.jsonl, scores.csv, costs.csv, models.json: N-model cost-quality frontier)",
+    )
     .option("--run <dir>", "a trained run to evaluate (repeat for several routers in one table)", collect, [])
     .option("--cv <k>", "gold-label k-fold cross-validation on the benchmark itself")
     .option("--train-on <path>", "train a gold-label router on this benchmark and evaluate it on --benchmark (transfer)")
@@ -65,6 +71,16 @@ export function evaluateCommand(): Command {
     .option("--json", "print the metrics as JSON")
     .action(async (flags: EvaluateFlags) => {
       const bar = createProgressBar({ enabled: !flags.json });
+      if (await isPricedBenchmarkFolder(flags.benchmark)) {
+        let priced;
+        try {
+          priced = await runPricedEvaluate({ ...pricedPlanFrom(flags), onProgress: bar.onProgress });
+        } finally {
+          bar.finish();
+        }
+        printResult(flags, priced, () => pricedSummary(priced));
+        return;
+      }
       let result;
       try {
         result = await runEvaluate({ ...planFrom(flags), onProgress: bar.onProgress });
@@ -75,6 +91,27 @@ export function evaluateCommand(): Command {
       const json = routers.length === 1 ? routers[0] : { benchmark: result.benchmark.name, rows: result.benchmark.prompts.length, routers };
       printResult(flags, json, () => summary(routers));
     });
+}
+
+/** The plan of a priced (multi-model) benchmark: --cv or --train-on, the embedder and the training flags. */
+function pricedPlanFrom(flags: EvaluateFlags) {
+  if (flags.run.length > 0) {
+    throw new MufflerError("--run evaluates two-model runs; a priced benchmark takes --cv <k> or --train-on <priced folder>.", { code: EVALUATION_ERROR_CODES.badOption, field: "--run" });
+  }
+  if (!(PRICED_TIE_POLICIES as readonly string[]).includes(flags.ties)) {
+    throw new MufflerError(`on a priced benchmark --ties must be one of ${PRICED_TIE_POLICIES.join(", ")}, got ${JSON.stringify(flags.ties)}.`, { code: EVALUATION_ERROR_CODES.badOption, field: "--ties" });
+  }
+  const plan = planFrom(flags);
+  return {
+    benchmark: plan.benchmark,
+    ...(plan.cv !== undefined && { cv: plan.cv }),
+    ...(plan.trainOn !== undefined && { trainOn: plan.trainOn }),
+    seed: plan.seed,
+    embedder: plan.embedder,
+    cacheDirectory: plan.cacheDirectory,
+    ...(plan.outDirectory !== undefined && { outDirectory: plan.outDirectory }),
+    settings: { ties: flags.ties as PricedTiePolicy, training: plan.settings.training },
+  };
 }
 
 function planFrom(flags: EvaluateFlags) {

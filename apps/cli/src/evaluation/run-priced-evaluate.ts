@@ -1,0 +1,84 @@
+import { basename, join, resolve } from "node:path";
+import { MufflerError, writeFileAtomic, writeJsonAtomic, type OnProgress } from "@muffler/core";
+import { loadPricedBenchmark } from "@muffler/data";
+import { embedTexts } from "./embed-texts.ts";
+import { EVALUATION_ERROR_CODES } from "./errors.ts";
+import { crossValidatePriced, transferPriced, type PricedEvaluationResult } from "./priced-evaluation.ts";
+import type { PricedTrainingSettings } from "./priced-router.ts";
+
+/** What `muffler evaluate` does on a priced (multi-model) benchmark folder. */
+export interface PricedEvaluatePlan {
+  /** The priced benchmark folder to evaluate on. */
+  benchmark: string;
+  /** k-fold cross-validation grouped by prompt (`--cv k`). */
+  cv?: number;
+  /** A priced folder to train on instead (`--train-on`). */
+  trainOn?: string;
+  seed: number;
+  embedder: string;
+  cacheDirectory?: string;
+  /** Where `evaluation/<benchmark>/` goes. @default runs/evaluate/<name> */
+  outDirectory?: string;
+  settings: PricedTrainingSettings;
+  onProgress?: OnProgress;
+}
+
+/** Evaluates the N-model priced router (cross-validation or transfer) and writes frontier.json and frontier.csv. */
+export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<PricedEvaluationResult & { directory: string; embedderId: string }> {
+  if ((plan.cv === undefined) === (plan.trainOn === undefined)) {
+    throw new MufflerError("a priced benchmark is evaluated with --cv <k> or with --train-on <priced folder> (one of them).", {
+      code: EVALUATION_ERROR_CODES.badOption,
+      field: "--cv",
+      hint: "For example: muffler evaluate --benchmark ../shared/data/arena-bench-priced --cv 5",
+    });
+  }
+  const benchmark = await loadPricedBenchmark({ path: plan.benchmark });
+  const embed = (texts: readonly string[]) =>
+    embedTexts({ embedder: plan.embedder, texts, ...(plan.cacheDirectory !== undefined && { cacheDirectory: plan.cacheDirectory }), ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }) });
+  const target = await embed(benchmark.prompts);
+  let result: PricedEvaluationResult;
+  if (plan.cv !== undefined) {
+    result = await crossValidatePriced({
+      benchmark,
+      embeddings: target.data,
+      dimension: target.dimension,
+      k: plan.cv,
+      seed: plan.seed,
+      settings: plan.settings,
+      label: `cv${plan.cv}(${plan.embedder})`,
+      ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }),
+    });
+  } else {
+    const source = await loadPricedBenchmark({ path: plan.trainOn! });
+    const sourceEmbedded = await embed(source.prompts);
+    result = await transferPriced({
+      source,
+      sourceEmbeddings: sourceEmbedded.data,
+      target: benchmark,
+      targetEmbeddings: target.data,
+      dimension: target.dimension,
+      seed: plan.seed,
+      settings: plan.settings,
+      label: `${source.name}->${benchmark.name}(${plan.embedder})`,
+      ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }),
+    });
+  }
+  const name = plan.cv !== undefined ? `${benchmark.name}-cv${plan.cv}-seed${plan.seed}-${slug(plan.embedder)}` : `${basename(resolve(plan.trainOn!))}-to-${benchmark.name}-${slug(plan.embedder)}`;
+  const directory = join(plan.outDirectory ?? resolve("runs", "evaluate", name), "evaluation", benchmark.name);
+  await writeJsonAtomic(join(directory, "frontier.json"), result);
+  await writeFileAtomic(join(directory, "frontier.csv"), frontierCsv(result));
+  return { ...result, directory, embedderId: target.embedderId };
+}
+
+/** `series,model,lambda,costPer1k,quality,arenaScore`: the router's frontier, the oracle's, and each single model. */
+export function frontierCsv(result: PricedEvaluationResult): string {
+  const lines = ["series,model,lambda,costPer1k,quality,arenaScore"];
+  for (const point of result.frontier) lines.push(["router", "", point.lambda, point.costPer1k, point.quality, point.arenaScore].join(","));
+  for (const point of result.oracle.frontier) lines.push(["oracle", "", point.lambda, point.costPer1k, point.quality, point.arenaScore].join(","));
+  for (const model of result.singleModels) lines.push(["single", JSON.stringify(model.model), "", model.costPer1k, model.quality, model.arenaScore].join(","));
+  return `${lines.join("\n")}\n`;
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9.-]+/g, "-");
+}
