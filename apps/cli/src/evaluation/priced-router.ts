@@ -105,7 +105,12 @@ export async function trainPricedRouter(options: TrainPricedRouterOptions): Prom
 export function scoreRangeOf(benchmark: PricedBenchmark): [number, number] {
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
-  for (const scores of benchmark.scores) for (const score of scores) (low = Math.min(low, score)), (high = Math.max(high, score));
+  for (const scores of benchmark.scores) {
+    for (const score of scores) {
+      low = Math.min(low, score);
+      high = Math.max(high, score);
+    }
+  }
   return low >= 0 && high <= 1 ? [0, 1] : [low, high > low ? high : low + 1];
 }
 
