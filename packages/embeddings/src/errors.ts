@@ -22,6 +22,12 @@ export const EMBEDDINGS_ERROR_CODES = {
   missingRunEmbeddings: "embeddings/missing-run-embeddings",
   /** A run's embeddings file is damaged (size, checksum, manifest). */
   corruptRunEmbeddings: "embeddings/corrupt-run-embeddings",
+  /** An embeddings endpoint refused the API key (HTTP 401 or 403). The message names the URL and the key's variable, never the key. */
+  remoteUnauthorized: "embeddings/remote-unauthorized",
+  /** An embeddings endpoint answered 404: a wrong base URL (it must end in /v1) or a model it does not serve. */
+  remoteNotFound: "embeddings/remote-not-found",
+  /** An embeddings endpoint refused the request (another 4xx), or kept failing (429, 5xx, timeouts, refused connections) after every retry. */
+  remoteFailed: "embeddings/remote-failed",
   /** The work was cancelled through its AbortSignal. */
   aborted: "embeddings/aborted",
 } as const;

@@ -10,6 +10,9 @@ export { createUseLiteEmbedder, USE_LITE_DIMENSION, USE_LITE_ENGINES, USE_LITE_Q
 export type { UseLiteEmbedderOptions, UseLiteEngine, UseLiteQuantization } from "./use-lite-embedder.ts";
 export { createSentenceTransformerEmbedder, meanPool, SENTENCE_TRANSFORMER_FILES } from "./sentence-transformer-embedder.ts";
 export type { SentenceTransformerEmbedderOptions } from "./sentence-transformer-embedder.ts";
+export { createOpenAIEmbedder, OPENAI_DEFAULT_BASE_URL, OPENAI_MODEL_DIMENSIONS } from "./openai-embedder.ts";
+export type { OpenAIEmbedderOptions } from "./openai-embedder.ts";
+export type { RetryOptions } from "./internal/post-with-retries.ts";
 export { cosine } from "./internal/l2-normalize.ts";
 export { EmbeddingCache } from "./embedding-cache.ts";
 export type { EmbeddingCacheOptions, EmbeddingCacheStats } from "./embedding-cache.ts";

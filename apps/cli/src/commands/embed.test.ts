@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { readPreparedBattles } from "@muffler/data";
 import { createLexicalEmbedder, readRunEmbeddings } from "@muffler/embeddings";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startFakeEmbeddingsServer } from "../test-support/fake-embeddings-server.ts";
 import { runCliInProcess as cli } from "../test-support/run-cli-in-process.ts";
 
 
@@ -48,6 +49,26 @@ describe("muffler embed", () => {
     expect(first.parts[0]!.file).toBeUndefined();
     const second = JSON.parse((await cli("embed", "--benchmark", mmlu, "--cache", cache, "--embedder", "lexical", "--json")).stdout) as typeof first;
     expect(second.parts[0]).toMatchObject({ embedded: 0, cached: 2 });
+  });
+
+  it("embeds with openai:<model> against an OpenAI-compatible endpoint (--base-url, --dimensions), once", async () => {
+    const mmlu = join(folder, "mmlu");
+    await mkdir(mmlu);
+    await writeFile(join(mmlu, "mmlu_tiny.csv"), 'prompt,gpt-4-1106-preview,mixtral\n"What is 2+2?\nA. 3\nB. 4",True,False\n"Name a prime.\nA. 4\nB. 5",True,True\n');
+    const server = await startFakeEmbeddingsServer((text) => [text.length, 1, 0, 0, 0, 0]);
+    try {
+      const flags = ["embed", "--benchmark", mmlu, "--cache", join(folder, "cache"), "--embedder", "openai:my-embedder", "--base-url", server.baseUrl, "--dimensions", "6", "--json"];
+      const first = await cli(...flags);
+      expect(first.code).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({ embedderId: "openai:my-embedder;dimensions=6;max-characters=24000", dimension: 6, parts: [{ rows: 2, embedded: 2 }] });
+      expect(server.inputs).toEqual([["What is 2+2?\nA. 3\nB. 4", "Name a prime.\nA. 4\nB. 5"]]);
+      expect(JSON.parse((await cli(...flags)).stdout)).toMatchObject({ parts: [{ embedded: 0, cached: 2 }] });
+      expect(server.inputs).toHaveLength(1);
+      const bad = await cli("embed", "--benchmark", mmlu, "--cache", join(folder, "cache"), "--embedder", "openai:x", "--dimensions", "-3", "--json");
+      expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: "embeddings/bad-option", location: { field: "--dimensions" } } });
+    } finally {
+      await server.close();
+    }
   });
 
   it("exits 1 with embeddings/unknown-embedder for an unknown name, and asks for --run or --benchmark", async () => {

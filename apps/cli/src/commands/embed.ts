@@ -19,6 +19,14 @@ export interface EmbedFlags {
   engine?: "onnx" | "tfjs";
   /** @default "none" */
   quantize?: "none" | "ffn";
+  /** openai:<model>: the API's base URL (default OPENAI_BASE_URL, else OpenAI's). */
+  baseUrl?: string;
+  /** openai:<model>: the environment variable holding the key. @default "OPENAI_API_KEY" */
+  apiKeyEnv?: string;
+  /** openai:<model>: the vector length to ask for. */
+  dimensions?: string;
+  /** openai:<model>: requests in flight. @default "4" */
+  concurrency?: string;
   json?: boolean;
 }
 
@@ -59,6 +67,10 @@ export function embedCommand(): Command {
     .addOption(new Option("--engine <engine>", "use-lite: onnx (onnxruntime-node, native) or tfjs (@tensorflow/tfjs, wasm or tfjs-node when installed)").choices(["onnx", "tfjs"]).default("onnx"))
     .addOption(new Option("--quantize <what>", "use-lite on onnx: ffn runs the feed-forward layers in int8 (about 2x faster, cosine >= 0.999 to the exact vectors, its own cache id)").choices(["none", "ffn"]).default("none"))
     .option("--allow-download", "st:<hf-id>: download the model into the Hugging Face cache when it is not there")
+    .option("--base-url <url>", "openai:<model>: the API's base URL, ending in /v1 (default $OPENAI_BASE_URL, else https://api.openai.com/v1)")
+    .option("--api-key-env <name>", "openai:<model>: the environment variable holding the API key (default OPENAI_API_KEY)")
+    .option("--dimensions <n>", "openai:<model>: ask for vectors of n values (text-embedding-3 models)")
+    .option("--concurrency <n>", "openai:<model>: requests in flight at once (default 4)")
     .option("--json", "print the result as JSON")
     .action(async (flags: EmbedFlags) => {
       const result = await runEmbed(flags);
@@ -82,6 +94,12 @@ export async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
   const embedder: Embedder = await createEmbedder(flags.embedder, {
     useLite: { engine: flags.engine ?? "onnx", quantize: flags.quantize ?? "none" },
     sentenceTransformer: { allowDownload: flags.allowDownload === true },
+    openai: {
+      ...(flags.baseUrl !== undefined && { baseUrl: flags.baseUrl }),
+      ...(flags.apiKeyEnv !== undefined && { apiKeyEnv: flags.apiKeyEnv }),
+      ...(flags.dimensions !== undefined && { dimensions: positiveIntegerFlag(flags.dimensions, "--dimensions") }),
+      ...(flags.concurrency !== undefined && { concurrency: positiveIntegerFlag(flags.concurrency, "--concurrency") }),
+    },
   });
   const inputs: { part: string; prompts: string[]; split?: "train" | "test" }[] = [];
   try {
@@ -143,6 +161,14 @@ export async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
     await embedder.dispose?.();
   }
   return { embedder: flags.embedder, embedderId: embedder.id, dimension: embedder.dimension, cacheDirectory, parts, cache: stats };
+}
+
+function positiveIntegerFlag(text: string, field: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new MufflerError(`${field} must be a positive integer, got ${JSON.stringify(text)}.`, { code: EMBEDDINGS_ERRORS.badOption, field });
+  }
+  return value;
 }
 
 function summary(result: EmbedResult): string {
