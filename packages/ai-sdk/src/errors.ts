@@ -17,3 +17,9 @@ export const AI_SDK_ERROR_CODES = {
 } as const;
 
 export type AiSdkErrorCode = (typeof AI_SDK_ERROR_CODES)[keyof typeof AI_SDK_ERROR_CODES];
+
+declare module "@muffler/core" {
+  interface MufflerErrorCodes {
+    aiSdk: AiSdkErrorCode;
+  }
+}

@@ -1,6 +1,6 @@
 import { MufflerError } from "@muffler/core";
 import type { EmbedOptions, Embedder } from "./embedder.ts";
-import { EMBEDDINGS_ERRORS } from "./errors.ts";
+import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 import { l2NormalizeInPlace } from "./internal/l2-normalize.ts";
 import { prepareTexts, throwIfAborted } from "./internal/prepare-texts.ts";
 import { postWithRetries, type RetryOptions } from "./internal/post-with-retries.ts";
@@ -60,14 +60,14 @@ export async function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Prom
   const env = options.env ?? process.env;
   const model = options.model;
   if (typeof model !== "string" || model.trim() === "") {
-    throw new MufflerError("the openai embedder needs a model name (openai:<model>).", { code: EMBEDDINGS_ERRORS.badOption, field: "model", hint: "For example openai:text-embedding-3-small." });
+    throw new MufflerError("the openai embedder needs a model name (openai:<model>).", { code: EMBEDDINGS_ERROR_CODES.badOption, field: "model", hint: "For example openai:text-embedding-3-small." });
   }
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? nonEmpty(env.OPENAI_BASE_URL) ?? OPENAI_DEFAULT_BASE_URL);
   const url = `${baseUrl}/embeddings`;
   const apiKeyEnv = options.apiKeyEnv ?? "OPENAI_API_KEY";
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) {
     throw new MufflerError(`apiKeyEnv must name an environment variable, got ${JSON.stringify(apiKeyEnv.slice(0, 40))}.`, {
-      code: EMBEDDINGS_ERRORS.badOption,
+      code: EMBEDDINGS_ERROR_CODES.badOption,
       field: "apiKeyEnv",
       hint: "Give the variable's name (e.g. OPENAI_API_KEY), never the key itself.",
     });
@@ -150,7 +150,7 @@ function requestBatches(texts: readonly string[], maxInputs: number, maxCharacte
 function readVectors(json: unknown, count: number, dimension: number | undefined, url: string): Float32Array[] {
   const bad = (what: string) =>
     new MufflerError(`${url} answered ${what}.`, {
-      code: EMBEDDINGS_ERRORS.badModelOutput,
+      code: EMBEDDINGS_ERROR_CODES.badModelOutput,
       kind: "internal",
       hint: "Check that the base URL points at an OpenAI-compatible API (POST /v1/embeddings) and that the model is an embedding model.",
     });
@@ -177,13 +177,13 @@ function normalizeBaseUrl(value: string): string {
   try {
     parsed = new URL(value);
   } catch {
-    throw new MufflerError(`baseUrl ${JSON.stringify(value.slice(0, 200))} is not a URL.`, { code: EMBEDDINGS_ERRORS.badOption, field: "baseUrl", hint: "For example https://api.openai.com/v1 or http://127.0.0.1:11434/v1." });
+    throw new MufflerError(`baseUrl ${JSON.stringify(value.slice(0, 200))} is not a URL.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field: "baseUrl", hint: "For example https://api.openai.com/v1 or http://127.0.0.1:11434/v1." });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new MufflerError(`baseUrl must be http or https, got ${parsed.protocol}`, { code: EMBEDDINGS_ERRORS.badOption, field: "baseUrl" });
+    throw new MufflerError(`baseUrl must be http or https, got ${parsed.protocol}`, { code: EMBEDDINGS_ERROR_CODES.badOption, field: "baseUrl" });
   }
   if (parsed.username !== "" || parsed.password !== "") {
-    throw new MufflerError("baseUrl must not hold credentials; put the key in an environment variable (apiKeyEnv).", { code: EMBEDDINGS_ERRORS.badOption, field: "baseUrl" });
+    throw new MufflerError("baseUrl must not hold credentials; put the key in an environment variable (apiKeyEnv).", { code: EMBEDDINGS_ERROR_CODES.badOption, field: "baseUrl" });
   }
   return value.replace(/\/+$/, "");
 }
@@ -194,7 +194,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function positiveInteger(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new MufflerError(`${field} must be a positive integer, got ${String(value)}.`, { code: EMBEDDINGS_ERRORS.badOption, field });
+    throw new MufflerError(`${field} must be a positive integer, got ${String(value)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field });
   }
   return value;
 }

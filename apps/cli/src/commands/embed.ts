@@ -166,7 +166,7 @@ export async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
 function positiveIntegerFlag(text: string, field: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) {
-    throw new MufflerError(`${field} must be a positive integer, got ${JSON.stringify(text)}.`, { code: EMBEDDINGS_ERRORS.badOption, field });
+    throw new MufflerError(`${field} must be a positive integer, got ${JSON.stringify(text)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field });
   }
   return value;
 }

@@ -1,5 +1,5 @@
-import { MufflerError } from "@muffler/core";
-import { EMBEDDINGS_ERRORS } from "../errors.ts";
+import { isMufflerError, MufflerError } from "@muffler/core";
+import { EMBEDDINGS_ERROR_CODES } from "../errors.ts";
 
 /** How a remote embedder waits and retries. */
 export interface RetryOptions {
@@ -66,7 +66,7 @@ export async function postWithRetries(options: PostOptions): Promise<unknown> {
           return JSON.parse(text) as unknown;
         } catch {
           throw new MufflerError(`${url} answered ${status} with a body that is not JSON (${JSON.stringify(redact(text.slice(0, 120)))}).`, {
-            code: EMBEDDINGS_ERRORS.badModelOutput,
+            code: EMBEDDINGS_ERROR_CODES.badModelOutput,
             kind: "internal",
             hint: "Check that the base URL points at an OpenAI-compatible API (it must end in /v1).",
           });
@@ -75,26 +75,26 @@ export async function postWithRetries(options: PostOptions): Promise<unknown> {
       const detail = redact(errorDetail(text));
       if (status === 401 || status === 403) {
         throw new MufflerError(`${url} refused the request with ${status}${detail}.`, {
-          code: EMBEDDINGS_ERRORS.remoteUnauthorized,
+          code: EMBEDDINGS_ERROR_CODES.remoteUnauthorized,
           hint: apiKey === undefined ? `No API key was sent: set ${apiKeyEnv} (or name another variable with apiKeyEnv).` : `Check the key in ${apiKeyEnv}.`,
         });
       }
       if (status === 404) {
         throw new MufflerError(`${url} answered 404 for model "${options.model}"${detail}.`, {
-          code: EMBEDDINGS_ERRORS.remoteNotFound,
+          code: EMBEDDINGS_ERROR_CODES.remoteNotFound,
           hint: "The base URL must end in /v1 (e.g. http://127.0.0.1:11434/v1), and the endpoint must serve that model.",
         });
       }
       if (!RETRIED_STATUSES.has(status) && status < 500) {
         throw new MufflerError(`${url} refused the request with ${status}${detail}.`, {
-          code: EMBEDDINGS_ERRORS.remoteFailed,
+          code: EMBEDDINGS_ERROR_CODES.remoteFailed,
           hint: "Check the model name, the dimensions option (only some models take it) and the endpoint's input limits (maxInputs, maxCharacters).",
         });
       }
       lastProblem = `${status}${detail}`;
       retryAfterMs = retryAfter(response.headers);
     } catch (error) {
-      if (error instanceof MufflerError) throw error;
+      if (isMufflerError(error)) throw error;
       throwIfCancelled(signal);
       const timedOut = controller.signal.reason instanceof TimeoutError;
       lastProblem = timedOut ? `no answer within ${timeoutMs} ms` : `the connection failed (${redact(describeCause(error))})`;
@@ -104,7 +104,7 @@ export async function postWithRetries(options: PostOptions): Promise<unknown> {
     }
     if (attempt >= maxRetries) {
       throw new MufflerError(`${url} failed after ${attempt + 1} attempts: ${lastProblem}.`, {
-        code: EMBEDDINGS_ERRORS.remoteFailed,
+        code: EMBEDDINGS_ERROR_CODES.remoteFailed,
         kind: "internal",
         hint: "Check that the endpoint is up; raise maxRetries or timeoutMs, or lower concurrency for a rate-limited key.",
       });
@@ -148,7 +148,7 @@ function describeCause(error: unknown): string {
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new MufflerError("embedding was cancelled.", { code: EMBEDDINGS_ERRORS.aborted, cause: signal.reason });
+  if (signal?.aborted) throw new MufflerError("embedding was cancelled.", { code: EMBEDDINGS_ERROR_CODES.aborted, cause: signal.reason });
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
