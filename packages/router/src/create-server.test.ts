@@ -1,73 +1,9 @@
 import OpenAI from "openai";
-import { afterEach, describe, expect, it } from "vitest";
-import type { FakeEmbedder} from "./__fixtures__/fake-router.ts";
-import { STRONG, WEAK, fixtureRouter } from "./__fixtures__/fake-router.ts";
-import { type FakeUpstream, closedPort, startFakeUpstream } from "./__fixtures__/fake-upstream.ts";
-import { type CreateServerOptions, type MufflerServer, createServer } from "./create-server.ts";
+import { describe, expect, it } from "vitest";
+import { STRONG, WEAK } from "./__fixtures__/fake-router.ts";
+import { closedPort } from "./__fixtures__/fake-upstream.ts";
+import { CLIENT_KEY, UPSTREAM_KEY, WEAK_KEY, easyMessages, hardMessages, post, start } from "./__fixtures__/test-server.ts";
 
-const UPSTREAM_KEY = "sk-upstream-strong-secret-123";
-const WEAK_KEY = "sk-upstream-weak-secret-789";
-const CLIENT_KEY = "client-secret-key-456";
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-interface Started {
-  server: MufflerServer;
-  url: string;
-  strong: FakeUpstream;
-  weak: FakeUpstream;
-  embedder: FakeEmbedder;
-  client: OpenAI;
-  logs: string[];
-}
-
-async function start(options: Partial<CreateServerOptions> & { maxPromptChars?: number; weakUrl?: string } = {}): Promise<Started> {
-  const strong = await startFakeUpstream("strong");
-  const weak = await startFakeUpstream("weak");
-  cleanups.push(() => strong.close(), () => weak.close());
-  const { router, embedder } = fixtureRouter({ maxPromptChars: options.maxPromptChars ?? 4000, maxWaitMs: 1 });
-  const logs: string[] = [];
-  const { maxPromptChars: _ignored, weakUrl, ...serverOptions } = options;
-  const server = createServer({
-    router,
-    upstreams: {
-      strong: { baseUrl: strong.url, apiKey: UPSTREAM_KEY, model: "strong-upstream-model" },
-      weak: { baseUrl: weakUrl ?? weak.url, apiKey: WEAK_KEY },
-    },
-    fallbackToStrong: false,
-    logger: { level: "info", stream: { write: (line: string) => void logs.push(line) } },
-    ...serverOptions,
-  });
-  const url = await server.listen({ port: 0 });
-  cleanups.push(() => server.close());
-  const apiKey = serverOptions.apiKeys?.[0] ?? "unused";
-  const client = new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 10_000 });
-  return { server, url, strong, weak, embedder, client, logs };
-}
-
-async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: safeJson(text) as { error?: { message: string; type: string; code: string | null; param: string | null } } & Record<string, unknown> };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-const hardMessages = [{ role: "user" as const, content: "prove this hard theorem" }];
-const easyMessages = [{ role: "user" as const, content: "say hi" }];
 
 describe("POST /v1/chat/completions with the official openai client", () => {
   it("forwards a hard prompt to the strong upstream and an easy one to the weak upstream, naming the model in headers", async () => {
@@ -330,7 +266,9 @@ describe("safety", () => {
     const { url, client, strong, logs } = await start({ apiKeys: [CLIENT_KEY] });
     strong.mode = "echo-key";
     const result = await post(`${url}/v1/chat/completions`, { model: "router-mf-0.5", messages: hardMessages }, { authorization: `Bearer ${CLIENT_KEY}` });
-    expect(result.status).toBe(401);
+    // The upstream refused Muffler's key: 502 naming that upstream (not 401, which would blame the client's key).
+    expect(result.status).toBe(502);
+    expect(result.json.error?.code).toBe("router/upstream-auth-failed");
     expect(result.json.error?.message).toContain("[redacted]");
     strong.mode = "status-500";
     await expect(client.chat.completions.create({ model: "router-mf-0.5", messages: hardMessages })).rejects.toThrow();

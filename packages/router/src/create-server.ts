@@ -1,11 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
+import type { Socket } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { ROUTER_ERROR_CODES } from "./errors.ts";
 import { httpStatusFor } from "./http-status.ts";
-import { HttpError, openAIErrorType, toHttpError } from "./internal/openai-error.ts";
+import { jsonDepthExceeds } from "./internal/json-depth.ts";
+import { HttpError, clientErrorAnswer, openAIErrorType, rawHttpAnswer, toHttpError } from "./internal/openai-error.ts";
 import { MetricsRegistry } from "./internal/metrics-registry.ts";
-import { UpstreamFailure, callUpstream } from "./internal/upstream.ts";
+import { StreamEvents } from "./internal/stream-events.ts";
+import { UPSTREAM_CONFIG_STATUSES, UpstreamFailure, callUpstream } from "./internal/upstream.ts";
 import { parseRouterModel } from "./parse-router-model.ts";
 import type { RouteThreshold } from "./resolve-threshold.ts";
 import { ROUTE_TURNS } from "./route-input.ts";
@@ -27,8 +30,18 @@ export interface CreateServerOptions {
   fallbackToStrong?: boolean;
   /** The router's name in model names (`router-<name>-<threshold>`). @default "mf" */
   routerName?: string;
-  /** How long a client may take to send its whole request, in ms (0: no limit). @default 30000 */
+  /**
+   * How long a client may take to send its request, in ms: its headers, and its whole body, each within this time of
+   * the request's start (slower clients get 408 and are disconnected; responses may stream for longer). 0: no limit.
+   * @default 30000
+   */
   requestTimeoutMs?: number;
+  /**
+   * Requests this process accepts at once waiting for a routing decision (queued for the embedder or being
+   * embedded). Past it, `/v1/route` and `/v1/chat/completions` answer 503 `server_overloaded` with `Retry-After: 1`
+   * at once, instead of queueing without bound. @default 64
+   */
+  maxQueuedRequests?: number;
   /** How long `close()` waits for in-flight requests before cutting connections. @default 10000 */
   shutdownTimeoutMs?: number;
   /** fetch used for upstream calls (tests pass their own). @default globalThis.fetch */
@@ -68,6 +81,15 @@ const routeBodySchema = z
 
 type Side = "strong" | "weak";
 
+/** Deepest nesting of arrays and objects accepted in a chat completion body (deeper: 400 before any upstream call). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Seconds a client is told to wait (`Retry-After`) when the server is overloaded or shutting down. */
+const RETRY_AFTER_SECONDS = "1";
+
+/** Status counted for a request whose client went away before the answer was sent (nginx's convention). */
+const CLIENT_CLOSED_STATUS = "499";
+
 /**
  * The OpenAI-compatible routing server: `POST /v1/chat/completions`, `POST /v1/route`, `GET /v1/models`,
  * `GET /health`, `GET /metrics`. Create it with `createServer`, then `listen()`; `close()` drains in-flight requests.
@@ -79,6 +101,11 @@ export class MufflerServer {
   readonly #redact: (text: string) => string;
   #closing: Promise<void> | undefined;
   #draining = false;
+  /** Requests waiting for a routing decision (the bounded queue). */
+  #queued = 0;
+  /** Sockets the clientError handler answered, with the status it sent (so the request is counted once, with it). */
+  readonly #clientErrorStatus = new WeakMap<Socket, number>();
+  #countClientError: (status: number) => void = () => {};
 
   constructor(options: CreateServerOptions) {
     this.#options = options;
@@ -87,14 +114,28 @@ export class MufflerServer {
       (secret): secret is string => typeof secret === "string" && secret.length >= 4,
     );
     this.#redact = (text) => secrets.reduce((result, secret) => result.split(secret).join("[redacted]"), text);
+    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.app = Fastify({
       bodyLimit: options.bodyLimitBytes ?? 1_048_576,
       logger: options.logger ?? false,
       // Requests that arrive while draining get our own 503 in OpenAI's format (the onRequest hook below).
       return503OnClosing: false,
       forceCloseConnections: "idle",
-      // A client has this long to send its whole request (slow-client protection); responses may stream for longer.
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      // A client has this long to send its headers and its whole request (slow-client protection); responses may
+      // stream for longer. Node checks these deadlines on a timer (30 s by default, which let a slow client last up to
+      // 60 s): check at a tenth of the timeout, at most every second, so a slow client is cut close to the deadline.
+      requestTimeout: requestTimeoutMs,
+      http: {
+        requestTimeout: requestTimeoutMs,
+        headersTimeout: requestTimeoutMs,
+        connectionsCheckingInterval: requestTimeoutMs > 0 ? Math.min(1000, Math.max(10, Math.floor(requestTimeoutMs / 10))) : 30_000,
+      },
+      // Errors below the routes (Node's HTTP parser, the request deadlines) answer in OpenAI's format too.
+      clientErrorHandler: (error, socket) => this.#onClientError(error, socket, requestTimeoutMs),
+      frameworkErrors: (error, _request, reply) => {
+        const answer = new HttpError(ROUTER_ERROR_CODES.malformedHttpRequest, `Malformed request URL or headers (${error.code}).`);
+        void (reply as FastifyReply).code(400).send(answer.body);
+      },
     });
     // Only JSON bodies: drop fastify's text/plain parser so other types answer 415.
     this.app.removeContentTypeParser("text/plain");
@@ -128,6 +169,22 @@ export class MufflerServer {
     return this.#closing;
   }
 
+  #onClientError(error: Error & { code?: string }, socket: Socket, requestTimeoutMs: number): void {
+    // A connection reset leaves nothing to answer (Node's documentation of `clientError`).
+    if (error.code === "ECONNRESET" || socket.destroyed) return;
+    const answer = clientErrorAnswer(error.code, requestTimeoutMs);
+    const pending = (socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage;
+    if (pending !== undefined) {
+      // A request fastify is serving (its body came too slowly): it is counted with this status when it closes.
+      this.#clientErrorStatus.set(socket, answer.statusCode);
+    } else {
+      this.#countClientError(answer.statusCode);
+    }
+    this.app.log.info({ code: error.code, status: answer.statusCode }, "client error below the routes");
+    if (socket.writable && (pending === undefined || !pending.headersSent)) socket.write(rawHttpAnswer(answer));
+    socket.destroy();
+  }
+
   #registerRoutes(): void {
     const { app, metrics } = this;
     const router = this.#options.router;
@@ -140,8 +197,12 @@ export class MufflerServer {
     const observeUpstream = metrics.histogram("muffler_upstream_duration_seconds", "Upstream latency to the response headers, by upstream.");
     const countFallback = metrics.counter("muffler_fallbacks_total", "Requests sent to the strong upstream because the weak one failed.");
     const countFailSafe = metrics.counter("muffler_fail_safe_total", "Fail-safe decisions (strong model) because the embedder failed.");
+    const countRejected = metrics.counter("muffler_rejected_requests_total", "Requests refused with 503 before routing, by reason (queue-full, shutting-down).");
     let inFlight = 0;
     metrics.gauge("muffler_in_flight_requests", "Requests being served.", () => [{ labels: {}, value: inFlight }]);
+    metrics.gauge("muffler_queued_requests", "Requests waiting for a routing decision (bounded by maxQueuedRequests).", () => [{ labels: {}, value: this.#queued }]);
+    this.#countClientError = (status) => countRequest({ route: "client-error", status: String(status) });
+    const maxQueued = this.#options.maxQueuedRequests ?? 64;
     metrics.gauge("muffler_routed_share", "Share of routing decisions per model since start.", () => {
       const series = metrics.counterSeries("muffler_routed_total");
       const total = [...series.values()].reduce((sum, value) => sum + value, 0);
@@ -155,14 +216,26 @@ export class MufflerServer {
     const apiKeys = (this.#options.apiKeys ?? []).map((key) => Buffer.from(key));
     app.addHook("onRequest", async (request, reply) => {
       inFlight++;
-      // "close" fires whether the response finished or the client went away (onResponse only runs in the first case).
+      const started = performance.now();
+      // "close" fires whether the response finished or the client went away (onResponse runs only in the first case,
+      // and not at all for a hijacked stream): every request is counted here, once.
       reply.raw.once("close", () => {
         inFlight--;
+        const route = request.routeOptions.url ?? "unmatched";
+        const finished = reply.raw.writableFinished;
+        const clientError = this.#clientErrorStatus.get(request.raw.socket);
+        const status = finished ? String(reply.raw.statusCode) : clientError !== undefined ? String(clientError) : CLIENT_CLOSED_STATUS;
+        countRequest({ route, status });
+        observeRequest({ route }, (performance.now() - started) / 1000);
+        if (!finished && clientError === undefined) {
+          request.log.info({ route, elapsedMs: Math.round(performance.now() - started), headersSent: reply.raw.headersSent }, "request aborted by the client");
+        }
         if (this.#draining) this.app.server.closeIdleConnections();
       });
       if (this.#draining) {
         void reply.header("connection", "close");
-        throw new HttpError(ROUTER_ERROR_CODES.shuttingDown, "The server is shutting down; retry the request.");
+        countRejected({ reason: "shutting-down" });
+        throw new HttpError(ROUTER_ERROR_CODES.shuttingDown, "The server is shutting down; retry the request.", { headers: { "retry-after": RETRY_AFTER_SECONDS } });
       }
       if (apiKeys.length === 0 || request.url === "/health") return;
       const header = request.headers.authorization ?? "";
@@ -176,16 +249,10 @@ export class MufflerServer {
       // While draining, ask keep-alive clients to reconnect elsewhere so that their sockets close after this response.
       if (this.#draining) void reply.header("connection", "close");
     });
-    app.addHook("onResponse", async (request, reply) => {
-      const route = request.routeOptions.url ?? "unmatched";
-      countRequest({ route, status: String(reply.statusCode) });
-      observeRequest({ route }, reply.elapsedTime / 1000);
-    });
-
     app.setErrorHandler((error, request, reply) => {
       const httpError = toHttpError(error, this.#redact);
-      if (httpError.statusCode >= 500) request.log.error({ code: httpError.body.error.code }, this.#redact(String((error as Error).message)));
-      void reply.code(httpError.statusCode).send(httpError.body);
+      if (httpError.statusCode >= 500 && httpError.statusCode !== 503) request.log.error({ code: httpError.body.error.code }, this.#redact(String((error as Error).message)));
+      void reply.code(httpError.statusCode).headers(httpError.headers).send(httpError.body);
     });
     app.setNotFoundHandler((request, reply) => {
       const error = new HttpError(ROUTER_ERROR_CODES.notFound, `No route ${request.method} ${request.url.slice(0, 200)}.`);
@@ -193,8 +260,21 @@ export class MufflerServer {
     });
 
     const decide = async (input: Parameters<Router["route"]>[0], threshold: RouteThreshold & { turns?: (typeof ROUTE_TURNS)[number] }): Promise<RouteDecision> => {
+      // The bounded queue: past maxQueuedRequests waiting decisions, refuse at once rather than queue without bound.
+      if (this.#queued >= maxQueued) {
+        countRejected({ reason: "queue-full" });
+        throw new HttpError(ROUTER_ERROR_CODES.overloaded, `The server is overloaded (${maxQueued} requests already wait for routing); retry after ${RETRY_AFTER_SECONDS} s.`, {
+          headers: { "retry-after": RETRY_AFTER_SECONDS },
+        });
+      }
+      this.#queued++;
       const started = performance.now();
-      const decision = await router.route(input, threshold);
+      let decision: RouteDecision;
+      try {
+        decision = await router.route(input, threshold);
+      } finally {
+        this.#queued--;
+      }
       observeRouting({}, (performance.now() - started) / 1000);
       countRouted({ model: decision.model });
       if (decision.failSafe !== undefined) countFailSafe({ reason: decision.failSafe });
@@ -240,6 +320,11 @@ export class MufflerServer {
 
     app.post("/v1/chat/completions", async (request, reply) => {
       const body = parseBody(chatBodySchema, request.body);
+      // Checked before anything else: a body too deep to serialize must be the request's 400, not an upstream failure.
+      const depth = jsonDepthExceeds(request.body, MAX_JSON_DEPTH);
+      if (depth) {
+        throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; flatten it.`);
+      }
       const threshold = parseRouterModel(body.model, { routerName: this.#options.routerName });
       const upstreams = this.#options.upstreams;
       if (upstreams === undefined) {
@@ -252,13 +337,22 @@ export class MufflerServer {
       reply.raw.on("close", () => {
         if (!reply.raw.writableFinished) clientGone.abort();
       });
+      // Serialized outside the upstream call: only what the upstream does counts as an upstream failure.
+      const serialize = (chosen: Side): string => {
+        try {
+          return JSON.stringify({ ...body, model: this.#upstreamModel(chosen) });
+        } catch {
+          throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, "The request body cannot be serialized as JSON.");
+        }
+      };
       const attempt = async (chosen: Side) => {
         const upstream = upstreams[chosen];
+        const payload = serialize(chosen);
         const started = performance.now();
         try {
           const result = await callUpstream({
             upstream,
-            body: { ...body, model: this.#upstreamModel(chosen) },
+            body: payload,
             stream,
             timeoutMs: this.#options.upstreamTimeoutMs ?? 60_000,
             fetch: this.#options.fetch ?? globalThis.fetch,
@@ -268,7 +362,8 @@ export class MufflerServer {
           observeUpstream({ upstream: chosen }, (performance.now() - started) / 1000);
           return result;
         } catch (error) {
-          const reason = error instanceof UpstreamFailure ? error.reason : "connection";
+          if (!(error instanceof UpstreamFailure)) throw error;
+          const reason = error.reason;
           countUpstreamError({ upstream: chosen, reason });
           countUpstream({ upstream: chosen, outcome: "error" });
           request.log.warn({ upstream: chosen, reason }, this.#redact(String((error as Error).message)));
@@ -288,12 +383,12 @@ export class MufflerServer {
           try {
             result = await attempt("strong");
           } catch (secondError) {
-            const httpError = this.#upstreamHttpError(secondError);
+            const httpError = this.#upstreamHttpError(secondError, "strong");
             httpError.body.error.message = `${this.#redact((error as Error).message)} The fallback failed too: ${httpError.body.error.message}`;
             throw httpError;
           }
         } else {
-          throw this.#upstreamHttpError(error);
+          throw this.#upstreamHttpError(error, side);
         }
       }
       countUpstream({ upstream: side, outcome: "ok" });
@@ -346,9 +441,7 @@ export class MufflerServer {
         result.controller.abort();
       }, idleMs);
     };
-    const decoder = new TextDecoder();
-    let tail = "";
-    let sawDone = false;
+    const events = new StreamEvents();
     let failure: string | undefined;
     try {
       armIdle();
@@ -356,13 +449,17 @@ export class MufflerServer {
         const { done, value } = await reader.read();
         if (done) break;
         armIdle();
-        const text = decoder.decode(value, { stream: true });
-        tail = (tail + text).slice(-64);
-        if (tail.includes("data: [DONE]")) sawDone = true;
+        events.push(value);
         if (raw.destroyed) break;
         if (!raw.write(value) && !raw.destroyed) await new Promise<void>((resolve) => raw.once("drain", resolve).once("close", resolve));
       }
-      if (!sawDone && !raw.destroyed) failure = "The upstream ended the stream before its [DONE] event.";
+      events.end();
+      // Several OpenAI-compatible servers end a finished stream without [DONE]: a stream whose last choice chunk
+      // carried a finish_reason is complete, and the client gets the [DONE] it may wait for.
+      if (!events.sawDone && !raw.destroyed) {
+        if (events.finished) raw.write("data: [DONE]\n\n");
+        else failure = "The upstream ended the stream before a finish_reason or its [DONE] event.";
+      }
     } catch {
       failure = timedOut ? `The upstream stream stalled for more than ${idleMs} ms.` : "The upstream stream was cut mid-way.";
     } finally {
@@ -388,9 +485,10 @@ export class MufflerServer {
     return this.#options.upstreams?.[side].model ?? (side === "strong" ? router.strongModel : router.weakModel);
   }
 
-  #upstreamHttpError(error: unknown): HttpError {
+  #upstreamHttpError(error: unknown, side: Side): HttpError {
     if (!(error instanceof UpstreamFailure)) return toHttpError(error, this.#redact);
     const redact = this.#redact;
+    const name = `The ${side} upstream (model "${this.#upstreamModel(side)}")`;
     switch (error.reason) {
       case "timeout":
         return new HttpError(ROUTER_ERROR_CODES.upstreamTimeout, redact(error.message));
@@ -400,15 +498,32 @@ export class MufflerServer {
         return new HttpError(ROUTER_ERROR_CODES.upstreamMalformedResponse, redact(error.message));
       case "status": {
         const status = error.status ?? 502;
-        const upstreamMessage = error.upstreamError?.message !== undefined ? `: ${redact(error.upstreamError.message).slice(0, 1000)}` : "";
+        const said = error.upstreamError?.message !== undefined ? `: ${redact(error.upstreamError.message).slice(0, 1000)}` : "";
+        const retryAfter = error.retryAfter !== undefined ? { headers: { "retry-after": error.retryAfter } } : {};
+        if (UPSTREAM_CONFIG_STATUSES.has(status)) {
+          // Muffler's own key or address for that upstream is wrong: the client's request and key are fine, so this
+          // must not look like the client's 401/404 (the openai client would raise AuthenticationError).
+          const advice =
+            status === 404
+              ? "check its baseUrl (Muffler posts to <baseUrl>/chat/completions) and its model name in the serve configuration"
+              : "check its apiKey / apiKeyEnv in the serve configuration";
+          return new HttpError(
+            status === 404 ? ROUTER_ERROR_CODES.upstreamNotFound : ROUTER_ERROR_CODES.upstreamAuthFailed,
+            `${name} answered HTTP ${status}: ${advice}. It said${said.length > 0 ? said : " nothing"}`,
+          );
+        }
+        if (status === 503) {
+          return new HttpError(ROUTER_ERROR_CODES.upstreamOverloaded, `${name} is overloaded or unavailable (HTTP 503); retry later${said}`, retryAfter);
+        }
         if (status >= 400 && status < 500) {
           const upstreamCode = typeof error.upstreamError?.code === "string" ? ` (${redact(error.upstreamError.code).slice(0, 100)})` : "";
-          return new HttpError(ROUTER_ERROR_CODES.upstreamRejected, `The upstream rejected the request with HTTP ${status}${upstreamCode}${upstreamMessage}`, {
+          return new HttpError(ROUTER_ERROR_CODES.upstreamRejected, `The upstream rejected the request with HTTP ${status}${upstreamCode}${said}`, {
             status,
             type: error.upstreamError?.type ?? "invalid_request_error",
+            ...retryAfter,
           });
         }
-        return new HttpError(ROUTER_ERROR_CODES.upstreamError, `The upstream failed with HTTP ${status}${upstreamMessage}`);
+        return new HttpError(ROUTER_ERROR_CODES.upstreamError, `The upstream failed with HTTP ${status}${said}`);
       }
     }
   }

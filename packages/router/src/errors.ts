@@ -58,6 +58,20 @@ export const ROUTER_ERROR_CODES = {
   upstreamRejected: "router/upstream-rejected",
   /** A stream the upstream cut, or ended without its `[DONE]` event. */
   upstreamStreamInterrupted: "router/upstream-stream-interrupted",
+  /** Not valid HTTP/1.1 (`Content-Length: abc`, Content-Length with chunked, a bad URL), answered below the routes. */
+  malformedHttpRequest: "router/malformed-http-request",
+  /** The client did not send its headers, or its whole body, within `requestTimeoutMs`. */
+  requestTimeout: "router/request-timeout",
+  /** Request headers over Node's limit (16 KiB). */
+  requestHeaderTooLarge: "router/request-header-too-large",
+  /** The routing queue is full (`maxQueuedRequests`): retry after the `Retry-After` seconds. */
+  overloaded: "router/overloaded",
+  /** The upstream refused Muffler's own key (HTTP 401/403): fix that upstream's apiKey in the serve configuration. */
+  upstreamAuthFailed: "router/upstream-auth-failed",
+  /** The upstream answered 404: fix that upstream's baseUrl or model in the serve configuration. */
+  upstreamNotFound: "router/upstream-not-found",
+  /** The upstream answered 503 (its Retry-After is relayed). */
+  upstreamOverloaded: "router/upstream-overloaded",
   /** Something that is not a MufflerError was thrown while serving: a bug (HTTP 500, details only in the log). */
   internal: "router/internal",
 } as const;

@@ -19,6 +19,14 @@ export const HTTP_STATUS_BY_CODE: { readonly [Code in MufflerErrorCode]?: number
   [ROUTER_ERROR_CODES.upstreamMalformedResponse]: 502,
   [ROUTER_ERROR_CODES.upstreamError]: 502,
   [ROUTER_ERROR_CODES.upstreamStreamInterrupted]: 502,
+  [ROUTER_ERROR_CODES.malformedHttpRequest]: 400,
+  [ROUTER_ERROR_CODES.requestTimeout]: 408,
+  [ROUTER_ERROR_CODES.requestHeaderTooLarge]: 431,
+  [ROUTER_ERROR_CODES.overloaded]: 503,
+  // Muffler's configuration of the upstream is wrong (its key, its URL): a gateway fault, never the client's 401/404.
+  [ROUTER_ERROR_CODES.upstreamAuthFailed]: 502,
+  [ROUTER_ERROR_CODES.upstreamNotFound]: 502,
+  [ROUTER_ERROR_CODES.upstreamOverloaded]: 503,
   // The upstream's own 4xx status is relayed (a 429 stays a 429 so that clients back off); 400 when it is missing.
   [ROUTER_ERROR_CODES.upstreamRejected]: 400,
 };

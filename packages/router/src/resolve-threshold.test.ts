@@ -30,4 +30,10 @@ describe("resolveThreshold", () => {
     expect(() => resolveThreshold({ strongPercent: 50 }, [])).toThrow(expect.objectContaining({ code: "router/not-calibrated" }));
     expect(() => resolveThreshold({} as never, calibrated)).toThrow(expect.objectContaining({ code: "router/missing-threshold" }));
   });
+
+  it("refuses threshold and strongPercent together, as POST /v1/route does", () => {
+    expect(() => resolveThreshold({ threshold: 0.5, strongPercent: 50 } as never, calibrated)).toThrow(
+      expect.objectContaining({ code: "router/missing-threshold", message: expect.stringMatching(/not both/) }),
+    );
+  });
 });

@@ -18,6 +18,13 @@ export interface CalibratedThreshold {
  * fall as the percent rises); a percent outside the calibrated range is an error (`router/invalid-strong-percent`).
  */
 export function resolveThreshold(choice: RouteThreshold, calibrated: readonly CalibratedThreshold[] | undefined): number {
+  if (choice.threshold !== undefined && choice.strongPercent !== undefined) {
+    throw new MufflerError("Give either threshold or strongPercent, not both.", {
+      code: ROUTER_ERROR_CODES.missingThreshold,
+      field: "strongPercent",
+      hint: "A threshold is a win rate in [0, 1]; strongPercent picks the calibrated threshold that sends that share of prompts to the strong model.",
+    });
+  }
   if (choice.threshold !== undefined) {
     const threshold = choice.threshold;
     if (typeof threshold !== "number" || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {

@@ -91,6 +91,20 @@ describe("Router.route", () => {
     await expect(strict.router.route("say hi", { threshold: 0.5 })).rejects.toMatchObject({ code: "router/embedding-failed" });
   });
 
+  it("sends only the prompt that breaks the embedder to the fail-safe, not its whole micro-batch", async () => {
+    const { router, embedder } = fixtureRouter({ maxWaitMs: 5 });
+    embedder.poison = "poison";
+    const decisions = await Promise.all(["hard a", "easy b", "poison c", "hard d"].map((prompt) => router.route(prompt, { threshold: 0.5 })));
+    expect(decisions.map((decision) => decision.failSafe ?? decision.model)).toEqual([STRONG, WEAK, "embedding-failed", STRONG]);
+    expect(embedder.batches[0]).toHaveLength(4);
+  });
+
+  it("refuses threshold and strongPercent together (typed error), as POST /v1/route does", async () => {
+    const { router } = fixtureRouter();
+    await expect(router.route("x", { threshold: 0.5, strongPercent: 50 } as never)).rejects.toMatchObject({ code: "router/missing-threshold" });
+    await expect(router.routeBatch(["x"], { threshold: 0.5, strongPercent: 50 } as never)).rejects.toMatchObject({ code: "router/missing-threshold" });
+  });
+
   it("routes a batch with one embedding call", async () => {
     const { router, embedder } = fixtureRouter();
     const decisions = await router.routeBatch(["hard a", "easy b", [{ role: "user", content: "hard c" }]], { strongPercent: 50 });

@@ -53,4 +53,41 @@ describe("loadServerConfig", () => {
     await writeFile(file, JSON.stringify({ strong: { baseUrl: "https://s.example", apiKeyEnv: "NOPE" }, weak: { baseUrl: "https://w.example" } }));
     await expect(loadServerConfig({ file, env: {} })).rejects.toThrow(/NOPE/);
   });
+
+  it("reports an unknown key by name, with the keys known there, and gives each field its own hint", async () => {
+    const file = join(directory, "unknown.json");
+    const base = { strong: { baseUrl: "https://s.example" }, weak: { baseUrl: "https://w.example" } };
+    await writeFile(file, JSON.stringify({ ...base, upstreamTimeout: 5000 }));
+    const topLevel = (await loadServerConfig({ file, env: {} }).catch((caught: unknown) => caught)) as { location: { field?: string }; message: string };
+    expect(topLevel).toMatchObject({ code: "router/bad-server-config", location: { field: "upstreamTimeout" } });
+    expect(topLevel.message).toMatch(/unknown key "upstreamTimeout"/);
+    expect(topLevel.message).toMatch(/upstreamTimeoutMs/);
+    expect(topLevel.message).not.toMatch(/MUFFLER_STRONG_BASE_URL/);
+
+    await writeFile(file, JSON.stringify({ ...base, weak: { baseUrl: "https://w.example", apikey: "sk-secret-value" } }));
+    const nested = (await loadServerConfig({ file, env: {} }).catch((caught: unknown) => caught)) as { location: { field?: string }; message: string };
+    expect(nested).toMatchObject({ location: { field: "weak.apikey" } });
+    expect(nested.message).toMatch(/apiKey, apiKeyEnv/);
+    expect(nested.message).not.toContain("sk-secret-value");
+
+    await writeFile(file, JSON.stringify({ ...base, port: "6060" }));
+    const port = (await loadServerConfig({ file, env: {} }).catch((caught: unknown) => caught)) as { location: { field?: string }; message: string };
+    expect(port).toMatchObject({ location: { field: "port" } });
+    expect(port.message).toMatch(/0 to 65535/);
+    expect(port.message).not.toMatch(/baseUrl/);
+
+    await writeFile(file, JSON.stringify({ ...base, maxQueuedRequests: 0 }));
+    const queue = (await loadServerConfig({ file, env: {} }).catch((caught: unknown) => caught)) as { location: { field?: string }; message: string };
+    expect(queue).toMatchObject({ location: { field: "maxQueuedRequests" } });
+    expect(queue.message).toMatch(/503/);
+
+    const missing = (await loadServerConfig({ env: {} }).catch((caught: unknown) => caught)) as { message: string };
+    expect(missing.message).toMatch(/MUFFLER_STRONG_BASE_URL/);
+  });
+
+  it("reads the request timeout and the queue bound", async () => {
+    const file = join(directory, "limits.json");
+    await writeFile(file, JSON.stringify({ strong: { baseUrl: "https://s.example" }, weak: { baseUrl: "https://w.example" }, requestTimeoutMs: 5000, maxQueuedRequests: 16 }));
+    expect(await loadServerConfig({ file, env: {} })).toMatchObject({ requestTimeoutMs: 5000, maxQueuedRequests: 16 });
+  });
 });

@@ -29,6 +29,10 @@ export const serverConfigSchema = z
     fallbackToStrong: z.boolean().optional(),
     bodyLimitBytes: z.number().int().positive().optional(),
     maxPromptChars: z.number().int().positive().optional(),
+    /** How long a client may take to send its headers and its whole body, in ms. */
+    requestTimeoutMs: z.number().int().positive().optional(),
+    /** Requests waiting for a routing decision in one process before new ones get 503 with Retry-After. */
+    maxQueuedRequests: z.number().int().positive().optional(),
     turns: z.enum(ROUTE_TURNS).optional(),
   })
   .strict();
@@ -96,16 +100,7 @@ export async function loadServerConfig(options: LoadServerConfigOptions = {}): P
   if (env.MUFFLER_UPSTREAM_TIMEOUT_MS) merged.upstreamTimeoutMs = Number(env.MUFFLER_UPSTREAM_TIMEOUT_MS);
 
   const parsed = serverConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join(".");
-    throw new MufflerError(`Invalid serve configuration: ${issue.message}.`, {
-      code: ROUTER_ERROR_CODES.badServerConfig,
-      ...(options.file !== undefined && { file: options.file }),
-      field,
-      hint: "Set strong.baseUrl and weak.baseUrl in the file, or MUFFLER_STRONG_BASE_URL and MUFFLER_WEAK_BASE_URL.",
-    });
-  }
+  if (!parsed.success) throw configError(parsed.error.issues[0]!, options.file);
   const config = parsed.data;
   const resolve = (side: "strong" | "weak"): UpstreamConfig => {
     const { apiKeyEnv, apiKey, ...rest } = config[side];
@@ -119,4 +114,62 @@ export async function loadServerConfig(options: LoadServerConfigOptions = {}): P
     return { ...rest, ...(key !== undefined && { apiKey: key }) };
   };
   return { ...config, strong: resolve("strong"), weak: resolve("weak") };
+}
+
+const UPSTREAM_HINT = "Each upstream is { baseUrl, apiKey?, apiKeyEnv?, model? }.";
+
+/** What to do about each field, so that an error ends with advice about the field that was wrong. */
+const FIELD_HINTS: Record<string, string> = {
+  strong: "Set strong.baseUrl in the file, or MUFFLER_STRONG_BASE_URL.",
+  weak: "Set weak.baseUrl in the file, or MUFFLER_WEAK_BASE_URL.",
+  "strong.baseUrl": "Set strong.baseUrl to an http(s) URL such as https://api.openai.com/v1, or set MUFFLER_STRONG_BASE_URL.",
+  "weak.baseUrl": "Set weak.baseUrl to an http(s) URL such as http://127.0.0.1:8000/v1, or set MUFFLER_WEAK_BASE_URL.",
+  "strong.apiKey": "Give a non-empty key, or better name an environment variable with strong.apiKeyEnv.",
+  "weak.apiKey": "Give a non-empty key, or better name an environment variable with weak.apiKeyEnv.",
+  "strong.apiKeyEnv": "Name the environment variable that holds the strong upstream's key, e.g. OPENAI_API_KEY.",
+  "weak.apiKeyEnv": "Name the environment variable that holds the weak upstream's key.",
+  "strong.model": "The model name sent to the strong upstream; leave it out to send the router manifest's name.",
+  "weak.model": "The model name sent to the weak upstream; leave it out to send the router manifest's name.",
+  host: 'The interface to bind, e.g. "127.0.0.1" (the default) or "0.0.0.0".',
+  port: "A whole number from 0 to 65535 (0 picks a free port); the default is 6060.",
+  apiKeys: "A list of client keys of 8 or more characters each, or MUFFLER_API_KEYS (comma-separated).",
+  upstreamTimeoutMs: "A whole number of milliseconds above 0 (default 60000), or MUFFLER_UPSTREAM_TIMEOUT_MS.",
+  fallbackToStrong: "true (the default) or false.",
+  bodyLimitBytes: "A whole number of bytes above 0 (default 1048576); larger bodies get HTTP 413.",
+  maxPromptChars: "A whole number of characters above 0 (default 32000); longer routed text gets HTTP 400.",
+  requestTimeoutMs: "A whole number of milliseconds above 0 (default 30000): a client has that long to send its request.",
+  maxQueuedRequests: "A whole number above 0 (default 64): requests waiting for a routing decision before new ones get HTTP 503.",
+  turns: `One of ${ROUTE_TURNS.join(", ")}.`,
+};
+
+/** The keys each object of the configuration accepts (for unknown-key messages). */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  const shape = path.length === 0 ? serverConfigSchema.shape : path[0] === "strong" || path[0] === "weak" ? upstreamSchema.shape : undefined;
+  return shape === undefined ? [] : Object.keys(shape);
+}
+
+/** A `router/bad-server-config` error for one zod issue: the field by name, and advice about that field. */
+function configError(issue: z.core.$ZodIssue, file: string | undefined): MufflerError {
+  const where = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    const field = [...where, key].join(".");
+    const known = knownKeys(issue.path);
+    const near = known.find((name) => name.toLowerCase() === key.toLowerCase() || name.toLowerCase().startsWith(key.toLowerCase()) || key.toLowerCase().startsWith(name.toLowerCase()));
+    const others = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((other) => `"${other}"`).join(", ")})` : "";
+    return new MufflerError(`Invalid serve configuration: unknown key "${key}"${others}${where.length > 0 ? ` in ${where.join(".")}` : ""}.`, {
+      code: ROUTER_ERROR_CODES.badServerConfig,
+      ...(file !== undefined && { file }),
+      field,
+      hint: `${near !== undefined ? `Did you mean "${near}"? ` : ""}Known keys${where.length > 0 ? ` of ${where.join(".")}` : ""}: ${known.join(", ")}.`,
+    });
+  }
+  const field = where.join(".");
+  const hint = FIELD_HINTS[field] ?? (where[0] === "strong" || where[0] === "weak" ? UPSTREAM_HINT : undefined);
+  return new MufflerError(`Invalid serve configuration: ${issue.message}.`, {
+    code: ROUTER_ERROR_CODES.badServerConfig,
+    ...(file !== undefined && { file }),
+    ...(field.length > 0 && { field }),
+    ...(hint !== undefined && { hint }),
+  });
 }

@@ -13,6 +13,8 @@ interface ServeFlags {
   fallback: boolean;
   bodyLimitBytes?: string;
   maxPromptChars?: string;
+  requestTimeoutMs?: string;
+  maxQueuedRequests?: string;
   turns?: string;
   logLevel: string;
   workers?: string;
@@ -33,6 +35,8 @@ export function serveCommand(): Command {
     .option("--no-fallback", "do not send a request to the strong upstream when the weak one is down")
     .option("--body-limit-bytes <n>", "largest request body (default 1048576)")
     .option("--max-prompt-chars <n>", "longest text the router embeds (default 32000)")
+    .option("--request-timeout-ms <ms>", "how long a client may take to send its headers and body (default 30000; slower: 408)")
+    .option("--max-queued-requests <n>", "requests per process waiting for a routing decision before new ones get 503 with Retry-After (default 64)")
     .option("--turns <turns>", `which turns of a conversation count: ${ROUTE_TURNS.join(", ")} (default last-user)`)
     .option("--log-level <level>", "fatal, error, warn, info, debug or silent", "info")
     .option("--workers <n>", "server processes sharing the port, each with its own router and embedder (the embedder is single-threaded: up to one per free core; /metrics is per process)", "1")
@@ -110,12 +114,16 @@ export async function startServe(flags: ServeFlags, env: Record<string, string |
   });
   const upstreamTimeoutMs = integer(flags.upstreamTimeoutMs, "--upstream-timeout-ms") ?? config?.upstreamTimeoutMs;
   const bodyLimitBytes = integer(flags.bodyLimitBytes, "--body-limit-bytes") ?? config?.bodyLimitBytes;
+  const requestTimeoutMs = integer(flags.requestTimeoutMs, "--request-timeout-ms") ?? config?.requestTimeoutMs;
+  const maxQueuedRequests = integer(flags.maxQueuedRequests, "--max-queued-requests") ?? config?.maxQueuedRequests;
   const server = createServer({
     router,
     ...(config !== undefined && { upstreams: { strong: config.strong, weak: config.weak } }),
     ...(config?.apiKeys !== undefined && { apiKeys: config.apiKeys }),
     ...(upstreamTimeoutMs !== undefined && { upstreamTimeoutMs }),
     ...(bodyLimitBytes !== undefined && { bodyLimitBytes }),
+    ...(requestTimeoutMs !== undefined && { requestTimeoutMs }),
+    ...(maxQueuedRequests !== undefined && { maxQueuedRequests }),
     fallbackToStrong: flags.fallback && (config?.fallbackToStrong ?? true),
     logger: flags.logLevel === "silent" ? false : { level: flags.logLevel },
   });

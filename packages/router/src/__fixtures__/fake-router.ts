@@ -43,19 +43,23 @@ export const EASY_WIN_RATE = 1 / (1 + Math.exp(2));
 
 /**
  * A fake embedder: prompts containing "hard" embed to e0 (strong wins), others to e1 (weak wins); "half" to
- * (e0 + e1)/sqrt(2) (win rate 0.5). Records every batch; `failing = true` makes it throw.
+ * (e0 + e1)/sqrt(2) (win rate 0.5). Records every batch; `failing = true` makes it throw, and `poison` makes the
+ * batches that hold it throw.
  */
 export class FakeEmbedder implements RouterEmbedder {
   readonly id = "fake-v1";
   readonly dimension = 4;
   readonly batches: string[][] = [];
   failing = false;
+  /** A batch holding a text that contains this string fails (one bad prompt). */
+  poison: string | undefined;
   delayMs = 0;
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     this.batches.push([...texts]);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.failing) throw new Error("fake embedder failure");
+    if (this.poison !== undefined && texts.some((text) => text.includes(this.poison!))) throw new Error("fake embedder failure on one prompt");
     return texts.map((text) => {
       if (text.includes("half")) return Float32Array.from([Math.SQRT1_2, Math.SQRT1_2, 0, 0]);
       return text.includes("hard") ? Float32Array.from([1, 0, 0, 0]) : Float32Array.from([0, 1, 0, 0]);

@@ -8,10 +8,15 @@ export type FakeUpstreamMode =
   | "hang"
   | "status-500"
   | "status-429"
+  | "status-503"
+  | "status-401"
+  | "status-403"
+  | "status-404"
   | "malformed"
   | "echo-key"
   | "stream-cut"
   | "stream-no-done"
+  | "stream-finish-no-done"
   | "stream-stall"
   | "stream-forever";
 
@@ -49,7 +54,13 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
     if (mode === "hang") return;
     if (mode === "slow") await new Promise((resolve) => setTimeout(resolve, 300));
     if (mode === "status-500") return void json(response, 500, { error: { message: "upstream exploded", type: "server_error", code: null } });
-    if (mode === "status-429") return void json(response, 429, { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } });
+    if (mode === "status-429") return void json(response, 429, { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } }, { "retry-after": "3" });
+    if (mode === "status-503") return void json(response, 503, { error: { message: "Overloaded, try later", type: "server_error", code: null } }, { "retry-after": "7" });
+    if (mode === "status-401") {
+      return void json(response, 401, { error: { message: `Incorrect API key provided: ${request.headers.authorization ?? ""}`, type: "invalid_request_error", code: "invalid_api_key" } });
+    }
+    if (mode === "status-403") return void json(response, 403, { error: { message: "Your key may not use this model", type: "invalid_request_error", code: "model_not_allowed" } });
+    if (mode === "status-404") return void json(response, 404, { error: { message: `The model ${model} does not exist`, type: "invalid_request_error", code: "model_not_found" } });
     if (mode === "echo-key") {
       return void json(response, 401, { error: { message: `Incorrect API key provided: ${request.headers.authorization ?? ""}`, type: "invalid_request_error", code: "invalid_api_key" } });
     }
@@ -71,13 +82,15 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
       response.writeHead(200, { "content-type": "text/event-stream" });
       const pieces = ["reply ", "from ", name];
       for (const [index, piece] of pieces.entries()) {
-        const chunk = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] };
+        const last = index === pieces.length - 1;
+        const finish = last && mode === "stream-finish-no-done" ? "stop" : null;
+        const chunk = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta: { content: piece }, finish_reason: finish }] };
         response.write(`data: ${JSON.stringify(chunk)}\n\n`);
         await new Promise((resolve) => setTimeout(resolve, 5));
         if (index === 1 && mode === "stream-cut") return void response.socket?.destroy();
         if (index === 1 && mode === "stream-stall") return;
       }
-      if (mode !== "stream-no-done") response.write("data: [DONE]\n\n");
+      if (mode !== "stream-no-done" && mode !== "stream-finish-no-done") response.write("data: [DONE]\n\n");
       return void response.end();
     }
     json(response, 200, {
@@ -99,8 +112,8 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
   return state;
 }
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json" });
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
   response.end(JSON.stringify(body));
 }
 

@@ -23,7 +23,27 @@ describe("MicroBatcher", () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
-  it("rejects every caller of a failed batch and goes on with the next", async () => {
+  it("isolates a failing item: the other items of its batch still get their results", async () => {
+    const calls: string[][] = [];
+    const batcher = new MicroBatcher<string, string>({
+      maxBatchSize: 64,
+      maxWaitMs: 5,
+      run: async (items) => {
+        calls.push(items);
+        if (items.includes("poison")) throw new Error("poisoned batch");
+        return items.map((item) => item.toUpperCase());
+      },
+    });
+    const items = ["a", "b", "poison", "c", "d", "e"];
+    const settled = await Promise.allSettled(items.map((item) => batcher.submit(item)));
+    expect(settled.map((result) => (result.status === "fulfilled" ? result.value : "rejected"))).toEqual(["A", "B", "rejected", "C", "D", "E"]);
+    expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ message: "poisoned batch" });
+    expect(calls[0]).toEqual(items);
+    // Halving, not one call per item: the clean halves run whole.
+    expect(calls.length).toBeLessThan(items.length + 1);
+  });
+
+  it("rejects every caller when every item fails, and goes on with the next batch", async () => {
     let fail = true;
     const batcher = new MicroBatcher<string, string>({
       maxBatchSize: 10,

@@ -16,7 +16,8 @@ interface Pending<I, O> {
 /**
  * Collects concurrent `submit` calls into shared batches. A batch runs when it reaches `maxBatchSize` or when its
  * first item has waited `maxWaitMs`; one batch runs at a time, and items that arrive meanwhile form the next batch,
- * which runs as soon as the current one ends (under load the batches grow on their own).
+ * which runs as soon as the current one ends (under load the batches grow on their own). A failing item is isolated
+ * (see `#settle`): the other items of its batch still get their outputs.
  */
 export class MicroBatcher<I, O> {
   readonly #options: MicroBatcherOptions<I, O>;
@@ -62,15 +63,35 @@ export class MicroBatcher<I, O> {
 
   async #runBatch(batch: Pending<I, O>[]): Promise<void> {
     try {
-      const outputs = await this.#options.run(batch.map((pending) => pending.item));
-      if (outputs.length !== batch.length) throw new Error(`A batch of ${batch.length} gave ${outputs.length} results.`);
-      batch.forEach((pending, index) => pending.resolve(outputs[index]!));
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      await this.#settle(batch);
     } finally {
       this.#running = false;
       // Items that arrived while this batch ran have waited already: run them now.
       if (this.#queue.length > 0) this.#flush();
     }
+  }
+
+  /**
+   * Runs `batch` and hands each caller its output. When the run fails, the batch is split in halves and each half is
+   * run again, down to single items, so that only the items that fail on their own are rejected (one bad prompt does
+   * not send the other 63 of its batch to the fail-safe). A clean half runs whole: one bad item costs about
+   * 2 log2(n) extra runs, a failure of every item 2n - 1.
+   */
+  async #settle(batch: Pending<I, O>[]): Promise<void> {
+    let outputs: O[];
+    try {
+      outputs = await this.#options.run(batch.map((pending) => pending.item));
+      if (outputs.length !== batch.length) throw new Error(`A batch of ${batch.length} gave ${outputs.length} results.`);
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      const middle = Math.ceil(batch.length / 2);
+      await this.#settle(batch.slice(0, middle));
+      await this.#settle(batch.slice(middle));
+      return;
+    }
+    batch.forEach((pending, index) => pending.resolve(outputs[index]!));
   }
 }

@@ -1,5 +1,8 @@
 import type { UpstreamConfig } from "../server-config.ts";
 
+/** Upstream statuses that point at Muffler's configuration of the upstream (key, base URL, model), not the request. */
+export const UPSTREAM_CONFIG_STATUSES: ReadonlySet<number> = new Set([401, 403, 404]);
+
 /** Why an upstream call failed. */
 export type UpstreamFailureReason = "timeout" | "connection" | "status" | "malformed";
 
@@ -8,15 +11,27 @@ export class UpstreamFailure extends Error {
   readonly reason: UpstreamFailureReason;
   readonly status: number | undefined;
   readonly upstreamError: { message?: string; type?: string; code?: string | null } | undefined;
-  constructor(reason: UpstreamFailureReason, message: string, options: { status?: number; upstreamError?: UpstreamFailure["upstreamError"] } = {}) {
+  /** The upstream's `Retry-After` header, when it sent a well-formed one (seconds or an HTTP date). */
+  readonly retryAfter: string | undefined;
+  constructor(
+    reason: UpstreamFailureReason,
+    message: string,
+    options: { status?: number; upstreamError?: UpstreamFailure["upstreamError"]; retryAfter?: string | undefined } = {},
+  ) {
     super(message);
     this.reason = reason;
     this.status = options.status;
     this.upstreamError = options.upstreamError;
+    this.retryAfter = options.retryAfter;
   }
-  /** Worth trying the other upstream: the upstream is down or broken, not the request (4xx). */
+  /**
+   * Worth trying the other upstream: the upstream is down or broken (no answer, 5xx, malformed), or refuses Muffler's
+   * own credentials or address (401, 403, 404: its configuration, not the request). Other 4xx are the request's fault.
+   */
   get retriable(): boolean {
-    return this.reason !== "status" || (this.status ?? 500) >= 500;
+    if (this.reason !== "status") return true;
+    const status = this.status ?? 500;
+    return status >= 500 || UPSTREAM_CONFIG_STATUSES.has(status);
   }
 }
 
@@ -26,8 +41,8 @@ export type UpstreamResult =
 
 export interface CallUpstreamOptions {
   upstream: UpstreamConfig;
-  /** The request body, `model` already replaced. */
-  body: Record<string, unknown>;
+  /** The request body as JSON text, `model` already replaced (serialized by the caller, before any upstream call). */
+  body: string;
   stream: boolean;
   timeoutMs: number;
   fetch: typeof fetch;
@@ -57,7 +72,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
     if (options.upstream.apiKey !== undefined) headers.authorization = `Bearer ${options.upstream.apiKey}`;
     let response: Response;
     try {
-      response = await options.fetch(url, { method: "POST", headers, body: JSON.stringify(options.body), signal: controller.signal });
+      response = await options.fetch(url, { method: "POST", headers, body: options.body, signal: controller.signal });
     } catch (error) {
       throw failureOf(error, controller, options.timeoutMs, upstreamName(options.label));
     }
@@ -83,6 +98,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
       const upstreamError = (parsed as { error?: { message?: unknown; type?: unknown; code?: unknown } } | undefined)?.error;
       throw new UpstreamFailure("status", `${upstreamName(options.label)} answered HTTP ${response.status}.`, {
         status: response.status,
+        retryAfter: retryAfterOf(response.headers.get("retry-after")),
         upstreamError:
           upstreamError !== null && typeof upstreamError === "object"
             ? {
@@ -115,4 +131,13 @@ function failureOf(error: unknown, controller: AbortController, timeoutMs: numbe
   const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
   const code = cause?.code ?? cause?.errors?.[0]?.code;
   return new UpstreamFailure("connection", `${name} could not be reached${typeof code === "string" ? ` (${code})` : ""}.`);
+}
+
+/** A Retry-After value worth relaying: delay seconds (at most 5 digits) or an HTTP date; anything else is dropped. */
+function retryAfterOf(value: string | null): string | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d{1,5}$/.test(text)) return text;
+  if (text.length <= 40 && /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return text;
+  return undefined;
 }
