@@ -13,3 +13,6 @@ export type { SyntheticBattle, SyntheticBattlesOptions, SyntheticBenchmarkRow, S
 export { strongCorrectProbability, weakCorrectProbability } from "./synthetic-outcomes.ts";
 export { SYNTHETIC_FAMILIES } from "./synthetic-families.ts";
 export type { SyntheticFamily } from "./synthetic-families.ts";
+export { SYNTHETIC_MMLU_STRONG_MODEL, SYNTHETIC_MMLU_WEAK_MODEL, writeSyntheticMmlu } from "./synthetic-mmlu.ts";
+export type { WriteSyntheticMmluOptions } from "./synthetic-mmlu.ts";
+export { writeSyntheticPriced } from "./synthetic-priced.ts";

@@ -29,6 +29,8 @@ export const DATA_ERROR_CODES = {
   modelNotFound: "data/model-not-found",
   /** An option is out of range or inconsistent (split ratio outside (0, 1), strong equal to weak, ...). */
   badOption: "data/bad-option",
+  /** Gold battles of the given benchmark rows are all ties and the tie policy drops them: nothing to train on. */
+  noBattles: "data/no-battles",
   /** Filtering left too few rows to make both splits. */
   tooFewRows: "data/too-few-rows",
   /** The file could not be parsed (corrupted parquet, malformed JSON or CSV). */

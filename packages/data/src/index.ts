@@ -8,13 +8,13 @@ export type { BattleLabel, DatasetManifest, PreparationCounts, Split } from "./d
 export { loadBenchmark } from "./load-benchmark.ts";
 export type { LoadBenchmarkOptions } from "./load-benchmark.ts";
 export type { Benchmark } from "./benchmark.ts";
-export { goldBattlesFromBenchmark, goldOutcome } from "./gold-battles.ts";
+export { GOLD_BATTLE_DEFAULTS, goldBattlesFromBenchmark, goldOutcome, goldTrainingBattles } from "./gold-battles.ts";
+export type { GoldBattlesOptions, GoldTrainingBattles, GoldTrainingBattlesOptions } from "./gold-battles.ts";
 export { isPricedBenchmarkFolder, loadPricedBenchmark, PRICED_BENCHMARK_FILES } from "./load-priced-benchmark.ts";
 export type { LoadPricedBenchmarkOptions } from "./load-priced-benchmark.ts";
 export type { PricedBenchmark, PricedModel } from "./priced-benchmark.ts";
 export { goldBattlesFromPricedBenchmark, PRICED_TIE_POLICIES } from "./priced-gold-battles.ts";
 export type { PricedGoldBattles, PricedGoldBattlesOptions, PricedTiePolicy } from "./priced-gold-battles.ts";
-export type { GoldBattlesOptions } from "./gold-battles.ts";
 export { BATTLE_OUTCOMES } from "./battle.ts";
 export type { Battle, BattleOutcome } from "./battle.ts";
 export { DEFAULT_TIE_POLICY, TIE_POLICIES } from "./tie-policy.ts";

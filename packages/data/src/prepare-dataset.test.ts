@@ -7,6 +7,8 @@ import { exampleBattles, listTree, temporaryFolder, writeCsv, writeJsonLines } f
 import { prepareDataset } from "./prepare-dataset.ts";
 import { readDatasetManifest } from "./read-dataset-manifest.ts";
 import { readPreparedBattles } from "./read-prepared-battles.ts";
+import { goldTrainingBattles } from "./gold-battles.ts";
+import { loadBenchmark } from "./load-benchmark.ts";
 
 let folder: { path: string; cleanup: () => Promise<void> };
 beforeEach(async () => {
@@ -271,7 +273,7 @@ describe("prepareDataset on other formats", () => {
     await writeCsv(join(benchmarkFolder, "bench_responses.csv"), rows, ["prompt", "weak", "strong"]);
     await writeJsonLines(join(benchmarkFolder, "contaminated_prompts.jsonl"), [{ eval_prompt: "q0", train_prompt: "x" }]);
     const run = join(folder.path, "run");
-    const { manifest } = await prepareDataset({ benchmark: benchmarkFolder, runDirectory: run, strongModel: "strong", weakModel: "weak", tiePolicy: "weak-wins", shuffle: false });
+    const { manifest } = await prepareDataset({ benchmark: benchmarkFolder, runDirectory: run, strongModel: "strong", weakModel: "weak", tiePolicy: "weak-wins", goldPassingScore: 1, shuffle: false });
     expect(manifest.counts).toMatchObject({ input: 23, tiesResolved: 1, kept: 23 });
     const train = await readPreparedBattles(run, "train");
     expect(train.prompts.slice(0, 4)).toEqual(["both right", "strong only", "weak only", "both wrong"]);
@@ -283,6 +285,33 @@ describe("prepareDataset on other formats", () => {
     ]);
     const cleaned = await prepareDataset({ input, runDirectory: join(folder.path, "clean"), excludeBenchmarks: [benchmarkFolder] });
     expect(cleaned.manifest.counts).toMatchObject({ contaminated: 1, kept: 10 });
+  });
+
+  it("labels a benchmark's gold battles with the gold defaults (equal scores tie, a tie split into one win each), as goldTrainingBattles does", async () => {
+    const benchmarkFolder = join(folder.path, "bench-split");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(benchmarkFolder);
+    const rows = [
+      { prompt: "both right", weak: "True", strong: "True" },
+      { prompt: "strong only", weak: "False", strong: "True" },
+      { prompt: "weak only", weak: "True", strong: "False" },
+      { prompt: "both wrong", weak: "False", strong: "False" },
+    ];
+    await writeCsv(join(benchmarkFolder, "bench_responses.csv"), rows, ["prompt", "weak", "strong"]);
+    const run = join(folder.path, "run-split");
+    const { manifest } = await prepareDataset({ benchmark: benchmarkFolder, runDirectory: run, strongModel: "strong", weakModel: "weak", shuffle: false, splitRatio: 0.5 });
+    expect(manifest.options).toMatchObject({ tiePolicy: "split", goldPassingScore: "Infinity" });
+    expect(manifest.counts).toMatchObject({ input: 4, tiesResolved: 2, kept: 6 });
+    const label = async (split: "train" | "test") => {
+      const battles = await readPreparedBattles(run, split);
+      return Array.from(battles.promptIndices, (index, i) => `${battles.prompts[index]}:${battles.winnerIds[i] === 0 ? "strong" : "weak"}`);
+    };
+    const all = [...(await label("train")), ...(await label("test"))].sort();
+    const benchmark = await loadBenchmark({ path: benchmarkFolder, strongModel: "strong", weakModel: "weak" });
+    const gold = goldTrainingBattles({ benchmark });
+    const expected = Array.from(gold.battles.promptIndices, (row, i) => `${benchmark.prompts[row]}:${gold.battles.winnerIds[i] === gold.strongId ? "strong" : "weak"}`).sort();
+    expect(all).toEqual(expected);
+    expect(all).toEqual(["both right:strong", "both right:weak", "both wrong:strong", "both wrong:weak", "strong only:strong", "weak only:weak"]);
   });
 });
 

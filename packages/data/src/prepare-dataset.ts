@@ -5,7 +5,7 @@ import type { Battle } from "./battle.ts";
 import type { DatasetManifest, PreparationCounts } from "./dataset-manifest.ts";
 import { DATA_ERROR_CODES } from "./errors.ts";
 import type { Benchmark } from "./benchmark.ts";
-import { goldBattlesFromBenchmark } from "./gold-battles.ts";
+import { GOLD_BATTLE_DEFAULTS, goldBattlesFromBenchmark } from "./gold-battles.ts";
 import { type HubOptions, isHubId, resolveHubInput } from "./hub-input.ts";
 import { appendBattles, appendPrompts } from "./internal/append-rows.ts";
 import { DuckDbSession, sqlString } from "./internal/duckdb-session.ts";
@@ -34,8 +34,13 @@ export interface PrepareDatasetOptions {
   weakModel?: string;
   /** Renames model names before anything else, e.g. `{ "mixtral-8x7b-instruct-v0.1": "mistralai/Mixtral-8x7B-Instruct-v0.1" }`. @default {} */
   modelAliases?: Record<string, string>;
-  /** What a tie becomes. @default "drop" (as RouteLLM) */
+  /**
+   * What a tie becomes. @default "drop" for battles (as RouteLLM); GOLD_BATTLE_DEFAULTS.tiePolicy ("split") for a
+   * benchmark's gold battles, so that `prepareDataset({ benchmark })` labels a benchmark as the evaluation does
+   */
   tiePolicy?: TiePolicy;
+  /** Gold battles only: see `goldBattlesFromBenchmark`. @default GOLD_BATTLE_DEFAULTS.passingScore (Infinity) */
+  goldPassingScore?: number;
   /** Share of rows in the train split, in (0, 1). @default 0.95 */
   splitRatio?: number;
   /** Shuffle (seeded) before splitting; `false` splits in file order like the seed. @default true */
@@ -83,7 +88,8 @@ const STEPS = ["read", "validate", "filter", "split", "encode", "write", "balanc
  * @throws MufflerError with a `data/*` code (see `DATA_ERROR_CODES`) naming the file, row and column.
  */
 export async function prepareDataset(options: PrepareDatasetOptions): Promise<PrepareDatasetResult> {
-  const tiePolicy = options.tiePolicy ?? DEFAULT_TIE_POLICY;
+  const tiePolicy = options.tiePolicy ?? (options.benchmark !== undefined ? GOLD_BATTLE_DEFAULTS.tiePolicy : DEFAULT_TIE_POLICY);
+  const goldPassingScore = options.goldPassingScore ?? GOLD_BATTLE_DEFAULTS.passingScore;
   const splitRatio = options.splitRatio ?? 0.95;
   const shuffle = options.shuffle ?? true;
   const stratify = options.stratify ?? false;
@@ -113,7 +119,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
   const weakModel = options.weakModel ?? benchmark?.weakModel;
   if ((strongModel === undefined) !== (weakModel === undefined)) option(strongModel === undefined ? "strongModel" : "weakModel", "give both the strong and the weak model, or neither.");
   if (strongModel !== undefined && strongModel === weakModel) option("weakModel", `the strong and the weak model are the same ("${strongModel}").`);
-  if (tiePolicy !== "drop" && strongModel === undefined) option("tiePolicy", `the tie policy "${tiePolicy}" needs a strong and a weak model; give both, or use "drop".`);
+  if ((tiePolicy === "weak-wins" || tiePolicy === "strong-wins") && strongModel === undefined) option("tiePolicy", `the tie policy "${tiePolicy}" needs a strong and a weak model; give both, or use "drop".`);
 
   const session = await DuckDbSession.open();
   const abort = () => session.connection.interrupt();
@@ -133,7 +139,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       columns = await loadTable(session, { paths: resolved.paths, displayPath, format: resolved.format, table: "source" });
       inputHash = await hashing;
     } else {
-      const battles = options.battles ?? goldBattlesFromBenchmark({ benchmark: benchmark! });
+      const battles = options.battles ?? goldBattlesFromBenchmark({ benchmark: benchmark!, passingScore: goldPassingScore });
       displayPath = benchmark ? `gold battles of ${benchmark.name}` : "battles";
       inputDescription = benchmark ? `benchmark:${typeof options.benchmark === "string" ? options.benchmark : benchmark.name}` : "battles";
       await appendBattles(session, "source", battles);
@@ -182,15 +188,19 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     } else {
       tieCounts = (await session.rows(`SELECT count(*) AS rows, count(*) FILTER (WHERE ${isTie}) AS ties FROM battles`))[0]!;
     }
-    const tieLabel = tiePolicy === "weak-wins" ? "'model_b'" : tiePolicy === "strong-wins" ? "'model_a'" : "NULL";
+    // "split": a tie becomes two rows, one won by each side (both keep the source row, so they never straddle a split).
+    const labelSql =
+      tiePolicy === "split"
+        ? `unnest(CASE WHEN ${isTie} THEN ['model_a', 'model_b'] WHEN wa = 1 THEN ['model_a'] ELSE ['model_b'] END)`
+        : `CASE WHEN ${isTie} THEN ${tiePolicy === "weak-wins" ? "'model_b'" : tiePolicy === "strong-wins" ? "'model_a'" : "NULL"} WHEN wa = 1 THEN 'model_a' ELSE 'model_b' END`;
     await session.run(`CREATE OR REPLACE VIEW labelled AS SELECT source_row, model_a, model_b, prompt, wa, wb, wt,
         ${isTie} AS is_tie,
-        CASE WHEN ${isTie} THEN ${tieLabel} WHEN wa = 1 THEN 'model_a' ELSE 'model_b' END AS label
+        ${labelSql} AS label
       FROM (${oriented})`);
     counts.otherModels = inputRows - Number(tieCounts["rows"]);
     if (tiePolicy === "drop") counts.tiesDropped = Number(tieCounts["ties"]);
     else counts.tiesResolved = Number(tieCounts["ties"]);
-    const decisive = Number(tieCounts["rows"]) - counts.tiesDropped;
+    const decisive = Number(tieCounts["rows"]) - counts.tiesDropped + (tiePolicy === "split" ? Number(tieCounts["ties"]) : 0);
 
     const excluded = options.excludeBenchmarks ?? [];
     let kept = decisive;
@@ -260,6 +270,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
         weakModel: weakModel ?? null,
         modelAliases: options.modelAliases ?? {},
         tiePolicy,
+        ...(benchmark !== undefined && { goldPassingScore: Number.isFinite(goldPassingScore) ? goldPassingScore : String(goldPassingScore) }),
         splitRatio,
         shuffle,
         stratify,

@@ -2,12 +2,14 @@ import { MufflerError } from "@muffler/core";
 import { DATA_ERROR_CODES } from "./errors.ts";
 import { goldOutcome } from "./gold-battles.ts";
 import type { PricedBenchmark } from "./priced-benchmark.ts";
+import type { TiePolicy } from "./tie-policy.ts";
 
 /**
- * What an equal score of two models on a prompt becomes: `split` makes two battles, one won by each (a soft label of
- * one half, so their logits learn to be equal there); `drop` removes the pair.
+ * The tie policies (of the one enum, `TIE_POLICIES`) that apply among N models: `split` makes two battles, one won by
+ * each (a soft label of one half, so their logits learn to be equal there); `drop` removes the pair. `weak-wins` /
+ * `strong-wins` need a strong/weak pair, which N priced models do not have.
  */
-export const PRICED_TIE_POLICIES = ["split", "drop"] as const;
+export const PRICED_TIE_POLICIES = ["split", "drop"] as const satisfies readonly TiePolicy[];
 export type PricedTiePolicy = (typeof PRICED_TIE_POLICIES)[number];
 
 /** Options of {@link goldBattlesFromPricedBenchmark}. */

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
-import { parsePercentList } from "../evaluation/parse-flags.ts";
-import { runCalibrate, type CalibrateResult } from "../evaluation/run-calibrate.ts";
+import { calibrateRun, type CalibrateRunResult } from "@muffler/evaluation";
+import { parsePercentList } from "../parse-flags.ts";
 import { createProgressBar } from "../progress-bar.ts";
 
 interface CalibrateFlags {
@@ -23,10 +23,10 @@ export function calibrateCommand(): Command {
     .option("--json", "print the result as JSON")
     .action(async (flags: CalibrateFlags) => {
       const bar = createProgressBar({ enabled: !flags.json });
-      let result: CalibrateResult;
+      let result: CalibrateRunResult;
       try {
         const strongPercents = parsePercentList(flags.strongPercents, "--strong-percents");
-        result = await runCalibrate({
+        result = await calibrateRun({
           runDirectory: flags.run,
           ...(strongPercents !== undefined && { strongPercents }),
           ...(flags.prompts !== undefined && { promptsFile: flags.prompts }),
@@ -40,7 +40,7 @@ export function calibrateCommand(): Command {
     });
 }
 
-function summary(result: CalibrateResult): string {
+function summary(result: CalibrateRunResult): string {
   const rows = result.calibration.thresholds.map((entry) => [
     entry.strongPercent,
     entry.threshold,

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { writeSyntheticPriced } from "../evaluation/synthetic-priced-benchmark.test-helper.ts";
+import { writeSyntheticPriced } from "@muffler/datasets";
 import { runCli } from "../program.ts";
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
@@ -69,7 +69,7 @@ describe("muffler evaluate on a priced multi-model folder (synthetic: big / mid 
   it("a two-model tie policy, or neither --cv nor --train-on, is a usage error (exit 1)", async () => {
     const weakWins = await cli("evaluate", "--benchmark", priced, "--cv", "3", "--ties", "weak-wins", "--json");
     expect(weakWins.code).toBe(1);
-    expect(weakWins.stdout).toContain("evaluate/bad-option");
+    expect(weakWins.stdout).toContain("evaluation/bad-option");
     const nothing = await cli("evaluate", "--benchmark", priced, "--json");
     expect(nothing.code).toBe(1);
   });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { writeSyntheticMmlu } from "../evaluation/synthetic-benchmark.test-helper.ts";
+import { writeSyntheticMmlu } from "@muffler/datasets";
 import { runCli } from "../program.ts";
 
 /** Runs the CLI in-process and returns its exit code and stdout. */
@@ -32,8 +32,8 @@ describe("muffler evaluate (gold-label cross-validation and transfer on a tiny s
   let other: string;
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), "muffler-evaluate-cli-"));
-    mmlu = await writeSyntheticMmlu(join(folder, "mmlu"));
-    other = await writeSyntheticMmlu(join(folder, "other"), { seed: 5, perSubject: 30 });
+    mmlu = await writeSyntheticMmlu({ directory: join(folder, "mmlu") });
+    other = await writeSyntheticMmlu({ directory: join(folder, "other"), seed: 5, perSubject: 30 });
   });
   afterAll(async () => rm(folder, { recursive: true, force: true }));
 
@@ -78,11 +78,11 @@ describe("muffler evaluate (gold-label cross-validation and transfer on a tiny s
   it("exits 1 with stable codes for nothing to evaluate, bad flags, and a missing benchmark", async () => {
     const nothing = await cli("evaluate", "--benchmark", mmlu, "--json");
     expect(nothing.code).toBe(1);
-    expect(JSON.parse(nothing.stdout).error.code).toBe("evaluate/bad-option");
+    expect(JSON.parse(nothing.stdout).error.code).toBe("evaluation/bad-option");
     const folds = await cli("evaluate", "--benchmark", mmlu, "--cv", "one", "--json");
-    expect(JSON.parse(folds.stdout).error).toMatchObject({ code: "evaluate/bad-option", location: { field: "--cv" } });
+    expect(JSON.parse(folds.stdout).error).toMatchObject({ code: "evaluation/bad-option", location: { field: "--cv" } });
     const ties = await cli("evaluate", "--benchmark", mmlu, "--cv", "2", "--ties", "coin", "--json");
-    expect(JSON.parse(ties.stdout).error).toMatchObject({ code: "evaluate/bad-option", location: { field: "--ties" } });
+    expect(JSON.parse(ties.stdout).error).toMatchObject({ code: "evaluation/bad-option", location: { field: "--ties" } });
     const both = await cli("evaluate", "--benchmark", mmlu, "--cv", "2", "--train-on", other, "--json");
     expect(JSON.parse(both.stdout).error.location.field).toBe("--train-on");
     const missing = await cli("evaluate", "--benchmark", join(folder, "nope"), "--cv", "2", "--json");
@@ -97,7 +97,7 @@ describe("muffler calibrate and evaluate --run (a trained run)", () => {
   let mmlu: string;
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), "muffler-calibrate-cli-"));
-    mmlu = await writeSyntheticMmlu(join(folder, "mmlu"));
+    mmlu = await writeSyntheticMmlu({ directory: join(folder, "mmlu") });
     run = join(folder, "run");
     expect((await cli("prepare", "--benchmark", mmlu, "--run", run, "--json")).code).toBe(0);
     expect((await cli("embed", "--run", run, "--embedder", "lexical", "--json")).code).toBe(0);
@@ -134,7 +134,7 @@ describe("muffler calibrate and evaluate --run (a trained run)", () => {
     expect(manifest.thresholds).toEqual([expect.objectContaining({ strongPercent: 50, calibratedOn: prompts })]);
     const empty = join(folder, "empty.txt");
     await writeFile(empty, "\n\n");
-    expect(JSON.parse((await cli("calibrate", "--run", run, "--prompts", empty, "--json")).stdout).error.code).toBe("calibrate/bad-prompts-file");
+    expect(JSON.parse((await cli("calibrate", "--run", run, "--prompts", empty, "--json")).stdout).error.code).toBe("evaluation/bad-prompts-file");
   }, 60_000);
 
   it("evaluate --run routes the benchmark with the trained router and writes the files into the run", async () => {

@@ -1,29 +1,36 @@
 import { MufflerError } from "@muffler/core";
+import { GOLD_BATTLE_DEFAULTS, isPricedBenchmarkFolder, PRICED_TIE_POLICIES, TIE_POLICIES, type PricedTiePolicy, type TiePolicy } from "@muffler/data";
+import {
+  defaultTuningCandidates,
+  evaluateBenchmark,
+  EVALUATION_ERROR_CODES,
+  runPricedEvaluate,
+  TUNING_EPOCHS,
+  TUNING_LEARNING_RATES,
+  type BenchmarkEvaluation,
+  type EvaluateBenchmarkOptions,
+  type GoldRouterSettings,
+  type PricedEvaluatePlan,
+} from "@muffler/evaluation";
 import { EVALUATION_POINTS, type EvaluationPoints } from "@muffler/metrics";
 import type { TrainingOptions } from "@muffler/training";
 import { Command } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
-import { EVALUATION_ERROR_CODES } from "../evaluation/errors.ts";
-import { GOLD_TIE_POLICIES, type GoldTiePolicy } from "../evaluation/gold-training-battles.ts";
-import { collect, parseNumberFlag, parsePercentList } from "../evaluation/parse-flags.ts";
-import { runEvaluate, type EvaluatedRouter } from "../evaluation/run-evaluate.ts";
-import { isPricedBenchmarkFolder, PRICED_TIE_POLICIES, type PricedTiePolicy } from "@muffler/data";
-import { runPricedEvaluate } from "../evaluation/run-priced-evaluate.ts";
-import { pricedSummary } from "../evaluation/priced-summary.ts";
-import { defaultTuningCandidates } from "../evaluation/tuning-candidates.ts";
+import { collect, parseNumberFlag, parsePercentList } from "../parse-flags.ts";
 import { createProgressBar } from "../progress-bar.ts";
+import { pricedSummary } from "./priced-summary.ts";
 
 interface EvaluateFlags {
   run: string[];
   benchmark: string;
   cv?: string;
   trainOn?: string;
-  seed: string;
-  embedder: string;
+  seed?: string;
+  embedder?: string;
   cache: string;
   out?: string;
-  ties: string;
-  passingScore: string;
+  ties?: string;
+  passingScore?: string;
   epochs?: string;
   hidden?: string;
   noise?: string;
@@ -33,7 +40,7 @@ interface EvaluateFlags {
   ensemble?: string;
   tune?: boolean;
   contamination: boolean;
-  evaluationPoints: string;
+  evaluationPoints?: string;
   strongPercents?: string;
   json?: boolean;
 }
@@ -44,29 +51,26 @@ export function evaluateCommand(): Command {
     .description(
       "Route every prompt of a RouteLLM benchmark and report the cost/quality curve, APGR, AUC and CPT(20/50/80%) beside the random and oracle routers.",
     )
-    .requiredOption(
-      "--benchmark <path>",
-      "MMLU folder, GSM8K CSV or MT-Bench judgements (contamination lists applied), or a priced multi-model folder (queries.jsonl, scores.csv, costs.csv, models.json: N-model cost-quality frontier)",
-    )
+    .requiredOption("--benchmark <path>", "MMLU folder, GSM8K CSV or MT-Bench judgements (contamination lists applied)")
     .option("--run <dir>", "a trained run to evaluate (repeat for several routers in one table)", collect, [])
     .option("--cv <k>", "gold-label k-fold cross-validation on the benchmark itself")
     .option("--train-on <path>", "train a gold-label router on this benchmark and evaluate it on --benchmark (transfer)")
-    .option("--seed <n>", "seed of the folds and of training", "0")
-    .option("--embedder <name>", "embedder for --cv / --train-on; join several with + (use-lite+lexical)", "use-lite")
+    .option("--seed <n>", "seed of the folds and of training (default 0)")
+    .option("--embedder <name>", "embedder for --cv / --train-on; join several with + (use-lite+lexical) (default use-lite)")
     .option("--cache <dir>", "shared embeddings cache", ".cache/embeddings")
     .option("--out <dir>", "where --cv / --train-on write evaluation/<benchmark>/ (default runs/evaluate/<name>)")
-    .option("--ties <policy>", `gold ties in training: ${GOLD_TIE_POLICIES.join(", ")}`, "split")
-    .option("--passing-score <x>", "equal scores at or above this are a weak win, not a tie (Infinity: always a tie)", "Infinity")
+    .option("--ties <policy>", `gold ties in training: ${TIE_POLICIES.join(", ")} (default ${GOLD_BATTLE_DEFAULTS.tiePolicy})`)
+    .option("--passing-score <x>", `equal scores at or above this are a weak win, not a tie (default ${GOLD_BATTLE_DEFAULTS.passingScore}: always a tie)`)
     .option("--epochs <n>", "training epochs (default: train()'s, 10)")
     .option("--hidden <n>", "H, the MF's hidden size (default 128)")
     .option("--noise <sd>", "Gaussian noise on prompt embeddings in training (default 0)")
     .option("--learning-rate <x>", "Adam's learning rate (default 3e-4)")
     .option("--weight-decay <x>", "L2 weight decay (default 1e-5)")
     .option("--batch-size <n>", "training batch size (default 64)")
-    .option("--ensemble <n>", "train n routers (seeds seed..seed+n-1) and average their logits into one MF", "1")
-    .option("--tune", "choose epochs (10/30/60) and learning rate (3e-4/1e-3) by nested 3-fold CV inside each training part (slow)")
+    .option("--ensemble <n>", "train n routers (seeds seed..seed+n-1) and average their logits into one MF (default 1)")
+    .option("--tune", `choose epochs (${TUNING_EPOCHS.join("/")}) and learning rate (${TUNING_LEARNING_RATES.join("/")}) by nested 3-fold CV inside each training part (slow)`)
     .option("--no-contamination", "keep the prompts listed in contaminated_prompts.jsonl")
-    .option("--evaluation-points <kind>", `${EVALUATION_POINTS.join(" or ")} (RouteLLM's 11 quantile-bin edges)`, "strong-percent-grid")
+    .option("--evaluation-points <kind>", `${EVALUATION_POINTS.join(" or ")} (RouteLLM's 11 quantile-bin edges) (default ${EVALUATION_POINTS[0]})`)
     .option("--strong-percents <list>", "target strong percents of the curve (default 0,10,...,100)")
     .option("--json", "print the metrics as JSON")
     .action(async (flags: EvaluateFlags) => {
@@ -74,7 +78,7 @@ export function evaluateCommand(): Command {
       if (await isPricedBenchmarkFolder(flags.benchmark)) {
         let priced;
         try {
-          priced = await runPricedEvaluate({ ...pricedPlanFrom(flags), onProgress: bar.onProgress });
+          priced = await runPricedEvaluate({ ...pricedOptionsFrom(flags), onProgress: bar.onProgress });
         } finally {
           bar.finish();
         }
@@ -83,7 +87,7 @@ export function evaluateCommand(): Command {
       }
       let result;
       try {
-        result = await runEvaluate({ ...planFrom(flags), onProgress: bar.onProgress });
+        result = await evaluateBenchmark({ ...optionsFrom(flags), onProgress: bar.onProgress });
       } finally {
         bar.finish();
       }
@@ -94,32 +98,39 @@ export function evaluateCommand(): Command {
 }
 
 /** The plan of a priced (multi-model) benchmark: --cv or --train-on, the embedder and the training flags. */
-function pricedPlanFrom(flags: EvaluateFlags) {
+function pricedOptionsFrom(flags: EvaluateFlags): PricedEvaluatePlan {
   if (flags.run.length > 0) {
     throw new MufflerError("--run evaluates two-model runs; a priced benchmark takes --cv <k> or --train-on <priced folder>.", { code: EVALUATION_ERROR_CODES.badOption, field: "--run" });
   }
-  if (!(PRICED_TIE_POLICIES as readonly string[]).includes(flags.ties)) {
+  if (flags.ties !== undefined && !(PRICED_TIE_POLICIES as readonly string[]).includes(flags.ties)) {
     throw new MufflerError(`on a priced benchmark --ties must be one of ${PRICED_TIE_POLICIES.join(", ")}, got ${JSON.stringify(flags.ties)}.`, { code: EVALUATION_ERROR_CODES.badOption, field: "--ties" });
   }
-  const plan = planFrom(flags);
+  const options = optionsFrom({ ...flags, ties: undefined });
   return {
-    benchmark: plan.benchmark,
-    ...(plan.cv !== undefined && { cv: plan.cv }),
-    ...(plan.trainOn !== undefined && { trainOn: plan.trainOn }),
-    seed: plan.seed,
-    embedder: plan.embedder,
-    cacheDirectory: plan.cacheDirectory,
-    ...(plan.outDirectory !== undefined && { outDirectory: plan.outDirectory }),
-    settings: { ties: flags.ties as PricedTiePolicy, training: plan.settings.training },
+    benchmark: options.benchmark,
+    ...(options.cv !== undefined && { cv: options.cv }),
+    ...(options.trainOn !== undefined && { trainOn: options.trainOn }),
+    ...(options.seed !== undefined && { seed: options.seed }),
+    ...(options.embedder !== undefined && { embedder: options.embedder }),
+    ...(options.cacheDirectory !== undefined && { cacheDirectory: options.cacheDirectory }),
+    ...(options.outDirectory !== undefined && { outDirectory: options.outDirectory }),
+    settings: { ...(flags.ties !== undefined && { ties: flags.ties as PricedTiePolicy }), training: options.settings?.training ?? {} },
   };
 }
 
-function planFrom(flags: EvaluateFlags) {
-  if (!(GOLD_TIE_POLICIES as readonly string[]).includes(flags.ties)) {
-    throw new MufflerError(`--ties must be one of ${GOLD_TIE_POLICIES.join(", ")}, got ${JSON.stringify(flags.ties)}.`, { code: EVALUATION_ERROR_CODES.badOption, field: "--ties" });
+/** The typed options of `evaluateBenchmark` from the flags: parsing only, every default is the library's. */
+function optionsFrom(flags: EvaluateFlags): EvaluateBenchmarkOptions {
+  if (flags.ties !== undefined && !(TIE_POLICIES as readonly string[]).includes(flags.ties)) {
+    throw new MufflerError(`--ties must be one of ${TIE_POLICIES.join(", ")}, got ${JSON.stringify(flags.ties)}.`, { code: EVALUATION_ERROR_CODES.badOption, field: "--ties" });
   }
-  if (!(EVALUATION_POINTS as readonly string[]).includes(flags.evaluationPoints)) {
+  if (flags.evaluationPoints !== undefined && !(EVALUATION_POINTS as readonly string[]).includes(flags.evaluationPoints)) {
     throw new MufflerError(`--evaluation-points must be one of ${EVALUATION_POINTS.join(", ")}.`, { code: EVALUATION_ERROR_CODES.badOption, field: "--evaluation-points" });
+  }
+  if (flags.cv !== undefined && flags.trainOn !== undefined) {
+    throw new MufflerError("--cv and --train-on exclude each other: cross-validate on the benchmark, or train on another one.", {
+      code: EVALUATION_ERROR_CODES.badOption,
+      field: "--train-on",
+    });
   }
   const training: TrainingOptions = {};
   const set = (key: keyof TrainingOptions, value: number | undefined) => {
@@ -131,32 +142,35 @@ function planFrom(flags: EvaluateFlags) {
   set("learningRate", parseNumberFlag(flags.learningRate, "--learning-rate", { min: 0 }));
   set("weightDecay", parseNumberFlag(flags.weightDecay, "--weight-decay", { min: 0 }));
   set("batchSize", parseNumberFlag(flags.batchSize, "--batch-size", { integer: true, min: 1 }));
-  const settings = {
-    ties: flags.ties as GoldTiePolicy,
-    passingScore: parseNumberFlag(flags.passingScore, "--passing-score", { allowInfinity: true })!,
-    ensemble: parseNumberFlag(flags.ensemble ?? "1", "--ensemble", { integer: true, min: 1 })!,
+  const passingScore = parseNumberFlag(flags.passingScore, "--passing-score", { allowInfinity: true });
+  const ensemble = parseNumberFlag(flags.ensemble, "--ensemble", { integer: true, min: 1 });
+  const settings: GoldRouterSettings = {
+    ...(flags.ties !== undefined && { tiePolicy: flags.ties as TiePolicy }),
+    ...(passingScore !== undefined && { passingScore }),
+    ...(ensemble !== undefined && { ensemble }),
     training,
   };
   const strongPercents = parsePercentList(flags.strongPercents, "--strong-percents");
   const cv = parseNumberFlag(flags.cv, "--cv", { integer: true, min: 2 });
+  const seed = parseNumberFlag(flags.seed, "--seed", { integer: true, min: 0 });
   return {
     benchmark: flags.benchmark,
     runs: flags.run,
     ...(cv !== undefined && { cv }),
     ...(flags.trainOn !== undefined && { trainOn: flags.trainOn }),
-    seed: parseNumberFlag(flags.seed, "--seed", { integer: true, min: 0 })!,
-    embedder: flags.embedder,
+    ...(seed !== undefined && { seed }),
+    ...(flags.embedder !== undefined && { embedder: flags.embedder }),
     cacheDirectory: flags.cache,
     ...(flags.out !== undefined && { outDirectory: flags.out }),
     settings,
     ...(flags.tune === true && { tune: { candidates: defaultTuningCandidates(settings) } }),
     contamination: flags.contamination,
-    evaluationPoints: flags.evaluationPoints as EvaluationPoints,
+    ...(flags.evaluationPoints !== undefined && { evaluationPoints: flags.evaluationPoints as EvaluationPoints }),
     ...(strongPercents !== undefined && { strongPercents }),
   };
 }
 
-function summary(routers: EvaluatedRouter[]): string {
+function summary(routers: BenchmarkEvaluation[]): string {
   const first = routers[0]!;
   const row = (name: string, figures: { apgr: number; auc: number; cpt20: number; cpt50: number; cpt80: number }) => [
     name,
@@ -183,8 +197,11 @@ function summary(routers: EvaluatedRouter[]): string {
         router.curve.map((point) => [point.strongPercent, point.threshold, point.strongCallPercent, point.score, point.pgr]),
       ),
     );
-    if (router.folds !== undefined) {
-      lines.push(`per-fold APGR (each fold on its own): ${router.folds.map((fold) => fold.apgr.toFixed(4)).join(", ")}`);
+    if (router.folds !== undefined && router.foldApgr !== undefined) {
+      const { mean, standardDeviation } = router.foldApgr;
+      lines.push(
+        `per-fold APGR (each fold on its own): mean ${mean.toFixed(4)} +- ${standardDeviation.toFixed(4)} (sd over ${router.folds.length} folds: ${router.folds.map((fold) => fold.apgr.toFixed(4)).join(", ")}); pooled ${router.apgr.toFixed(4)}`,
+      );
     }
   }
   return lines.join("\n");

@@ -85,14 +85,18 @@ const mmlu = fileURLToPath(new URL("../../../../../shared/data/routellm-evals/mm
 if (!existsSync(mmlu)) console.warn(`SKIPPED: muffler prepare --benchmark on MMLU needs ${mmlu} (../shared/data/routellm-evals/mmlu), which is absent.`);
 
 describe.skipIf(!existsSync(mmlu))("muffler prepare --benchmark on ../shared/data/routellm-evals/mmlu", () => {
-  it("derives gold battles: strong wins where only GPT-4 was right, weak wins where Mixtral was right, ties dropped", async () => {
+  it("derives gold battles with the gold defaults (equal scores tie, ties split), or RouteLLM's labels when asked", async () => {
     const result = await cli("prepare", "--benchmark", mmlu, "--run", join(folder, "mmlu"), "--json");
     expect(result.code).toBe(0);
     const { manifest } = JSON.parse(result.stdout) as { manifest: { counts: Record<string, number>; rows: { train: number; test: number }; strongModel: string } };
     expect(manifest.strongModel).toBe("gpt-4-1106-preview");
-    expect(manifest.counts).toMatchObject({ input: 14_037, tiesDropped: 1983, kept: 12_054 });
-    expect(manifest.rows.train + manifest.rows.test).toBe(12_054);
-  });
+    // 2,496 strong only, 742 weak only, 8,816 both right + 1,983 both wrong = 10,799 ties, each two battles
+    expect(manifest.counts).toMatchObject({ input: 14_037, tiesDropped: 0, tiesResolved: 10_799, kept: 14_037 + 10_799 });
+    const routellm = await cli("prepare", "--benchmark", mmlu, "--run", join(folder, "mmlu-routellm"), "--tie-policy", "drop", "--passing-score", "1", "--json");
+    const labels = JSON.parse(routellm.stdout) as { manifest: { counts: Record<string, number>; rows: { train: number; test: number } } };
+    expect(labels.manifest.counts).toMatchObject({ input: 14_037, tiesDropped: 1983, kept: 12_054 });
+    expect(labels.manifest.rows.train + labels.manifest.rows.test).toBe(12_054);
+  }, 60_000);
 });
 
 describe("muffler prepare flags", () => {

@@ -1,7 +1,8 @@
 import { MufflerError } from "@muffler/core";
-import type { PrepareDatasetResult, TiePolicy } from "@muffler/data";
+import { DATA_ERROR_CODES, GOLD_BATTLE_DEFAULTS, TIE_POLICIES, type PrepareDatasetResult, type TiePolicy } from "@muffler/data";
 import { Command, Option } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
+import { parseNumberFlag } from "../parse-flags.ts";
 import { createProgressBar } from "../progress-bar.ts";
 
 interface PrepareFlags {
@@ -11,11 +12,12 @@ interface PrepareFlags {
   strong?: string;
   weak?: string;
   alias?: string;
-  tiePolicy: TiePolicy;
-  splitRatio: string;
+  tiePolicy?: TiePolicy;
+  passingScore?: string;
+  splitRatio?: string;
   shuffle: boolean;
   stratify?: boolean;
-  seed: string;
+  seed?: string;
   balance?: boolean;
   columnMap?: string;
   allTurns?: boolean;
@@ -27,9 +29,6 @@ interface PrepareFlags {
   cacheDir?: string;
   json?: boolean;
 }
-
-/** The tie policies (as @muffler/data's TIE_POLICIES; kept here so that loading the CLI does not load DuckDB). */
-const TIE_POLICIES = ["drop", "weak-wins", "strong-wins"] as const satisfies readonly TiePolicy[];
 
 /** Parses `a=b,c=d` into `{ a: "b", c: "d" }`. */
 export function parsePairs(text: string | undefined, field: string): Record<string, string> {
@@ -59,12 +58,13 @@ export function prepareCommand(): Command {
     .option("--strong <model>", "the strong model: keep only its battles with --weak, oriented strong first")
     .option("--weak <model>", "the weak model")
     .option("--alias <from=to,...>", "rename models before anything else (e.g. mixtral-8x7b-instruct-v0.1=mistralai/Mixtral-8x7B-Instruct-v0.1)")
-    .addOption(new Option("--tie-policy <policy>", "what a tie becomes").choices(TIE_POLICIES).default("drop"))
-    .option("--split-ratio <ratio>", "share of battles in the train split, in (0, 1)", "0.95")
+    .addOption(new Option("--tie-policy <policy>", `what a tie becomes (default: drop; ${GOLD_BATTLE_DEFAULTS.tiePolicy} for --benchmark)`).choices(TIE_POLICIES))
+    .option("--passing-score <x>", `--benchmark: equal scores at or above this are a weak win, not a tie (default ${GOLD_BATTLE_DEFAULTS.passingScore}; RouteLLM's labels: --tie-policy drop --passing-score 1)`)
+    .option("--split-ratio <ratio>", "share of battles in the train split, in (0, 1) (default 0.95)")
     .option("--shuffle", "shuffle (seeded) before splitting (the default)", true)
     .option("--file-order", "split in file order, like the seed (no shuffle)")
     .option("--stratify", "split each label separately so both splits keep the label ratios")
-    .option("--seed <n>", "seed of the shuffle and of the balancing", "0")
+    .option("--seed <n>", "seed of the shuffle and of the balancing (default 0)")
     .option("--balance", "RMOTE-balance the train split (never the test split)")
     .option("--column-map <name=column,...>", "map Muffler's column names to the file's (model_a, model_b, prompt, winner_model_a, winner_model_b, winner_tie)")
     .option("--all-turns", "keep all turns of multi-turn prompts (joined by a blank line), not only the first")
@@ -78,6 +78,9 @@ export function prepareCommand(): Command {
     .action(async (flags: PrepareFlags & { fileOrder?: boolean }) => {
       // Loaded here, not at the top: DuckDB's native library is only worth loading for this command.
       const { prepareDataset } = await import("@muffler/data");
+      const passingScore = parseNumberFlag(flags.passingScore, "--passing-score", { allowInfinity: true, code: DATA_ERROR_CODES.badOption });
+      const splitRatio = parseNumberFlag(flags.splitRatio, "--split-ratio", { code: DATA_ERROR_CODES.badOption });
+      const seed = parseNumberFlag(flags.seed, "--seed", { integer: true, code: DATA_ERROR_CODES.badOption });
       const bar = createProgressBar({ enabled: !flags.json });
       let result: PrepareDatasetResult;
       try {
@@ -88,11 +91,12 @@ export function prepareCommand(): Command {
           ...(flags.strong !== undefined && { strongModel: flags.strong }),
           ...(flags.weak !== undefined && { weakModel: flags.weak }),
           modelAliases: parsePairs(flags.alias, "--alias"),
-          tiePolicy: flags.tiePolicy,
-          splitRatio: Number(flags.splitRatio),
+          ...(flags.tiePolicy !== undefined && { tiePolicy: flags.tiePolicy }),
+          ...(passingScore !== undefined && { goldPassingScore: passingScore }),
+          ...(splitRatio !== undefined && { splitRatio }),
           shuffle: !flags.fileOrder,
           stratify: flags.stratify ?? false,
-          seed: Number(flags.seed),
+          ...(seed !== undefined && { seed }),
           balance: flags.balance ?? false,
           columnMap: parsePairs(flags.columnMap, "--column-map"),
           promptTurns: flags.allTurns ? "all" : "first",

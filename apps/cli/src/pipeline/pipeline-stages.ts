@@ -4,12 +4,11 @@ import { basename, join, resolve } from "node:path";
 import { runPaths, sha256File } from "@muffler/core";
 import { prepareDataset } from "@muffler/data";
 import { runEmbeddingsPaths } from "@muffler/embeddings";
+import { calibrateRun, evaluateRun } from "@muffler/evaluation";
 import { buildReport } from "@muffler/report";
 import { runEmbed } from "../commands/embed.ts";
 import { runTrain } from "../commands/train.ts";
 import { createProgressBar } from "../progress-bar.ts";
-import { runCalibrate } from "../evaluation/run-calibrate.ts";
-import { runEvaluate } from "../evaluation/run-evaluate.ts";
 import type { RunConfig } from "./run-config.ts";
 import type { StageDefinition } from "./run-pipeline.ts";
 
@@ -106,7 +105,7 @@ export const PIPELINE: StageDefinition<PipelineContext>[] = [
     async execute({ config, runDirectory, quiet }) {
       const bar = createProgressBar({ enabled: !quiet });
       try {
-        const result = await runCalibrate({
+        const result = await calibrateRun({
           runDirectory,
           ...(config.calibration.strongPercents !== undefined && { strongPercents: config.calibration.strongPercents }),
           ...(config.embeddings.cacheDirectory !== undefined && { cacheDirectory: config.embeddings.cacheDirectory }),
@@ -129,18 +128,12 @@ export const PIPELINE: StageDefinition<PipelineContext>[] = [
       for (const benchmark of config.evaluation.benchmarks) {
         const bar = createProgressBar({ enabled: !quiet });
         try {
-          const { routers } = await runEvaluate({
+          const router = await evaluateRun({
+            runDirectory,
             benchmark,
-            runs: [runDirectory],
-            seed: 0,
-            embedder: config.embeddings.embedder,
             ...(config.embeddings.cacheDirectory !== undefined && { cacheDirectory: config.embeddings.cacheDirectory }),
-            settings: {},
-            contamination: true,
-            evaluationPoints: "strong-percent-grid",
             onProgress: bar.onProgress,
           });
-          const router = routers[0]!;
           summary[router.benchmark] = { apgr: router.apgr, auc: router.auc, cpt50: router.cpt50 };
         } finally {
           bar.finish();

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { MufflerError } from "@muffler/core";
+import { TIE_POLICIES } from "@muffler/data";
 import { z } from "zod";
 import { CLI_ERROR_CODES } from "../errors.ts";
 
@@ -21,7 +22,7 @@ export const runConfigSchema = z
         offline: z.boolean().optional(),
         strongModel: z.string().min(1).optional(),
         weakModel: z.string().min(1).optional(),
-        tiePolicy: z.enum(["drop", "weak-wins", "strong-wins"]).optional(),
+        tiePolicy: z.enum(TIE_POLICIES).optional(),
         splitRatio: z.number().gt(0).lt(1).optional(),
         shuffle: z.boolean().optional(),
         balance: z.boolean().optional(),

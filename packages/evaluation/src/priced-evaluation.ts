@@ -16,7 +16,7 @@ import {
 } from "@muffler/metrics";
 import { choosePolicyCandidate, lambdaForBudget, type CandidateEstimate } from "@muffler/model";
 import { EVALUATION_ERROR_CODES } from "./errors.ts";
-import { assignFolds } from "./folds.ts";
+import { assignFolds } from "./assign-folds.ts";
 import { estimateRows, trainPricedRouter, type PricedRouterModel, type PricedTrainingSettings } from "./priced-router.ts";
 
 /** Budgets reported by default: these fractions of the best-quality model's cost per query (known from training). */

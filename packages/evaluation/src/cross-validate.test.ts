@@ -5,7 +5,7 @@ import { loadBenchmark, type Benchmark } from "@muffler/data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crossValidate } from "./cross-validate.ts";
 import { embedTexts } from "./embed-texts.ts";
-import { writeSyntheticMmlu } from "./synthetic-benchmark.test-helper.ts";
+import { writeSyntheticMmlu } from "@muffler/datasets";
 
 describe("crossValidate", () => {
   let folder: string;
@@ -13,7 +13,7 @@ describe("crossValidate", () => {
   let embedded: Awaited<ReturnType<typeof embedTexts>>;
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), "muffler-cv-"));
-    benchmark = await loadBenchmark({ path: await writeSyntheticMmlu(join(folder, "mmlu"), { perSubject: 40 }) });
+    benchmark = await loadBenchmark({ path: await writeSyntheticMmlu({ directory: join(folder, "mmlu"), perSubject: 40 }) });
     embedded = await embedTexts({ embedder: "lexical", texts: benchmark.prompts });
   });
   afterAll(async () => rm(folder, { recursive: true, force: true }));
@@ -36,5 +36,8 @@ describe("crossValidate", () => {
       expect(report.candidateApgr![1]!).toBeGreaterThan(report.candidateApgr![0]!);
     }
     expect(result.winRates.every((value) => value > 0 && value < 1)).toBe(true);
+    const apgrs = result.reports.map((report) => report.apgr);
+    expect(result.foldApgr.mean).toBeCloseTo((apgrs[0]! + apgrs[1]!) / 2, 12);
+    expect(result.foldApgr.standardDeviation).toBeCloseTo(Math.abs(apgrs[0]! - apgrs[1]!) / Math.SQRT2, 12);
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { embedTexts } from "./embed-texts.ts";
 import { crossValidatePriced } from "./priced-evaluation.ts";
 
-const shared = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+const shared = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
 const present = existsSync(join(shared, "arena-bench-priced"));
 if (!present) console.warn(`SKIPPED: the priced real-data checks need ${shared} (../shared/data), which is absent.`);
 

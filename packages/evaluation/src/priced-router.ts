@@ -13,7 +13,7 @@ import {
   type QualityCalibration,
 } from "@muffler/model";
 import { train, type TrainingOptions } from "@muffler/training";
-import { assignFolds } from "./folds.ts";
+import { assignFolds } from "./assign-folds.ts";
 
 /** How the N-model router is trained and calibrated in the harness. */
 export interface PricedTrainingSettings {

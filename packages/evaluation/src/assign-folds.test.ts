@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignFolds } from "./folds.ts";
+import { assignFolds } from "./assign-folds.ts";
 
 describe("assignFolds", () => {
   it("keeps identical prompts in one fold, balances distinct prompts, and repeats for a seed", () => {

@@ -21,16 +21,21 @@ export async function loadRunRouter(runDirectory: string): Promise<RouterBundle 
   return { ...bundle, router, strongId, weakId };
 }
 
+/** Options of {@link routeBenchmarkWithRun}. */
+export interface RouteBenchmarkWithRunOptions {
+  /** A trained run directory. */
+  runDirectory: string;
+  benchmark: Benchmark;
+  /** The embeddings cache. @default `<run>/embeddings/cache` */
+  cacheDirectory?: string;
+  onProgress?: OnProgress;
+}
+
 /**
  * P(strong beats weak) for every prompt of `benchmark` with a run's trained router, embedding the prompts with the
  * router's own embedder (through the cache: `cacheDirectory`, else `<run>/embeddings/cache`).
  */
-export async function routeBenchmarkWithRun(options: {
-  runDirectory: string;
-  benchmark: Benchmark;
-  cacheDirectory?: string;
-  onProgress?: OnProgress;
-}): Promise<{ winRates: Float64Array; embedderId: string }> {
+export async function routeBenchmarkWithRun(options: RouteBenchmarkWithRunOptions): Promise<{ winRates: Float64Array; embedderId: string }> {
   const loaded = await loadRunRouter(options.runDirectory);
   const embedded = await embedTexts({
     embedder: loaded.manifest.embedder.name,

@@ -1,13 +1,13 @@
 import type { OnProgress } from "@muffler/core";
 import type { Benchmark } from "@muffler/data";
-import { averagePerformanceGapRecovered, routingCurve, calibrateThresholds } from "@muffler/metrics";
-import { assignFolds } from "./folds.ts";
-import { routeRows, trainGoldRouter, type GoldTrainingSettings } from "./train-and-route.ts";
+import { averagePerformanceGapRecovered, calibrateThresholds, routingCurve } from "@muffler/metrics";
+import { assignFolds } from "./assign-folds.ts";
+import { routeRows, trainGoldRouter, type GoldRouterSettings } from "./train-gold-router.ts";
 
-/** Nested cross-validation: settings chosen inside the training folds only. */
+/** Nested cross-validation: settings chosen inside each outer fold's training part only. */
 export interface TuningOptions {
-  /** The settings to choose from (each a full `GoldTrainingSettings`). */
-  candidates: GoldTrainingSettings[];
+  /** The settings to choose from (see `defaultTuningCandidates`). */
+  candidates: GoldRouterSettings[];
   /** Inner folds. @default 3 */
   innerK?: number;
 }
@@ -17,13 +17,24 @@ export interface FoldReport {
   fold: number;
   trainRows: number;
   testRows: number;
+  /** Training battles (a split tie counts two). */
   battles: number;
   /** APGR of the fold's own held-out prompts (thresholds from its own win rates). */
   apgr: number;
   /** The settings used (the tuned choice when tuning). */
-  settings: GoldTrainingSettings;
+  settings: GoldRouterSettings;
   /** Inner-CV APGR of each candidate, in `candidates` order (tuning only). */
   candidateApgr?: number[];
+}
+
+/** Mean and spread of the per-fold APGR: the headline figure of a cross-validation. */
+export interface FoldApgrSummary {
+  mean: number;
+  /** Sample standard deviation (n - 1) over the folds. */
+  standardDeviation: number;
+  min: number;
+  max: number;
+  folds: number;
 }
 
 /** Options of {@link crossValidate}. */
@@ -32,15 +43,27 @@ export interface CrossValidateOptions {
   /** Embeddings of every benchmark row, row-major. */
   embeddings: Float32Array;
   dimension: number;
-  /** @default 5 */
+  /** Number of folds. @default 5 */
   k?: number;
   /** Seed of the folds. @default 0 */
   seed?: number;
   /** Used as is without `tune`. @default {} */
-  settings?: GoldTrainingSettings;
+  settings?: GoldRouterSettings;
+  /** Choose the settings per outer fold by an inner cross-validation. @default undefined (no tuning) */
   tune?: TuningOptions;
   onProgress?: OnProgress;
   signal?: AbortSignal;
+}
+
+/** What {@link crossValidate} measured. */
+export interface CrossValidation {
+  /** Held-out win rates, one per benchmark row in the benchmark's order (pooled over the folds). */
+  winRates: Float64Array;
+  /** The fold of each row. */
+  folds: Int32Array;
+  reports: FoldReport[];
+  /** Mean and spread of `reports[].apgr`. */
+  foldApgr: FoldApgrSummary;
 }
 
 /**
@@ -49,7 +72,7 @@ export interface CrossValidateOptions {
  * outer fold picks its settings by an inner cross-validation over its own training rows; the held-out fold is never
  * seen until it is routed.
  */
-export async function crossValidate(options: CrossValidateOptions): Promise<{ winRates: Float64Array; folds: Int32Array; reports: FoldReport[] }> {
+export async function crossValidate(options: CrossValidateOptions): Promise<CrossValidation> {
   const { benchmark, embeddings, dimension } = options;
   const k = options.k ?? 5;
   const seed = options.seed ?? 0;
@@ -70,7 +93,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<{ wi
       }
       settings = options.tune.candidates[candidateApgr.indexOf(Math.max(...candidateApgr))]!;
     }
-    const trained = await trainGoldRouter({
+    const router = await trainGoldRouter({
       benchmark,
       embeddings,
       dimension,
@@ -78,32 +101,40 @@ export async function crossValidate(options: CrossValidateOptions): Promise<{ wi
       settings,
       ...(options.signal !== undefined && { signal: options.signal }),
     });
-    const held = routeRows({ ...trained, embeddings, dimension, rows: testRows });
+    const held = routeRows({ router, embeddings, dimension, rows: testRows });
     testRows.forEach((row, i) => (winRates[row] = held[i]!));
     reports.push({
       fold,
       trainRows: trainRows.length,
       testRows: testRows.length,
-      battles: trained.battles,
+      battles: router.battles,
       apgr: apgrOf(benchmark, testRows, held),
       settings,
       ...(candidateApgr !== undefined && { candidateApgr }),
     });
     options.onProgress?.({ stage: "cv", done: fold + 1, total: k, unit: "folds", detail: { apgr: reports[fold]!.apgr } });
   }
-  return { winRates, folds, reports };
+  return { winRates, folds, reports, foldApgr: summarizeFoldApgr(reports.map((report) => report.apgr)) };
+}
+
+/** Mean, sample standard deviation, min and max of per-fold APGR values. */
+export function summarizeFoldApgr(values: readonly number[]): FoldApgrSummary {
+  const n = values.length;
+  const mean = values.reduce((sum, value) => sum + value, 0) / n;
+  const variance = n > 1 ? values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, standardDeviation: Math.sqrt(variance), min: Math.min(...values), max: Math.max(...values), folds: n };
 }
 
 /** Pooled APGR of an inner cross-validation over `rows` only. */
-async function innerApgr(options: CrossValidateOptions & { rows: number[]; settings: GoldTrainingSettings; k: number; seed: number }): Promise<number> {
+async function innerApgr(options: CrossValidateOptions & { rows: number[]; settings: GoldRouterSettings; k: number; seed: number }): Promise<number> {
   const { benchmark, embeddings, dimension, rows } = options;
   const innerFolds = assignFolds({ prompts: rows.map((row) => benchmark.prompts[row]!), k: options.k, seed: options.seed });
   const pooled = new Float64Array(rows.length);
   for (let fold = 0; fold < options.k; fold++) {
     const trainRows = rows.filter((_, i) => innerFolds[i] !== fold);
     const testPositions = rows.map((_, i) => i).filter((i) => innerFolds[i] === fold);
-    const trained = await trainGoldRouter({ benchmark, embeddings, dimension, trainRows, settings: options.settings });
-    const held = routeRows({ ...trained, embeddings, dimension, rows: testPositions.map((i) => rows[i]!) });
+    const router = await trainGoldRouter({ benchmark, embeddings, dimension, trainRows, settings: options.settings });
+    const held = routeRows({ router, embeddings, dimension, rows: testPositions.map((i) => rows[i]!) });
     testPositions.forEach((position, i) => (pooled[position] = held[i]!));
   }
   return apgrOf(benchmark, rows, pooled);

@@ -1,5 +1,5 @@
 import { formatTable } from "../cli-output.ts";
-import type { PricedEvaluationResult } from "./priced-evaluation.ts";
+import type { PricedEvaluationResult } from "@muffler/evaluation";
 
 const fixed = (value: number | null, digits = 4) => (value === null ? "-" : value.toFixed(digits));
 

@@ -1,11 +1,11 @@
-import { MufflerError } from "@muffler/core";
-import { EVALUATION_ERROR_CODES } from "./errors.ts";
+import { MufflerError, type MufflerErrorCode } from "@muffler/core";
+import { EVALUATION_ERROR_CODES } from "@muffler/evaluation";
 
-/** Parses a numeric flag; `undefined` stays undefined. Accepts `Infinity` / `inf` where `allowInfinity`. */
+/** Parses a numeric flag (error code: `constraint.code`, default evaluation/bad-option); `undefined` stays undefined. Accepts `Infinity` / `inf` where `allowInfinity`. */
 export function parseNumberFlag(
   value: string | undefined,
   flag: string,
-  constraint: { integer?: boolean; min?: number; allowInfinity?: boolean } = {},
+  constraint: { integer?: boolean; min?: number; allowInfinity?: boolean; code?: MufflerErrorCode } = {},
 ): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim().toLowerCase();
@@ -18,7 +18,7 @@ export function parseNumberFlag(
     (constraint.min !== undefined && parsed < constraint.min);
   if (bad) {
     const what = `${constraint.integer ? "an integer" : "a number"}${constraint.min !== undefined ? ` >= ${constraint.min}` : ""}`;
-    throw new MufflerError(`${flag} must be ${what}, got ${JSON.stringify(value)}.`, { code: EVALUATION_ERROR_CODES.badOption, field: flag });
+    throw new MufflerError(`${flag} must be ${what}, got ${JSON.stringify(value)}.`, { code: constraint.code ?? EVALUATION_ERROR_CODES.badOption, field: flag });
   }
   return parsed;
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { SeededRandom } from "@muffler/core";
 
 /**
- * Writes a tiny priced benchmark folder (queries.jsonl, scores.csv, costs.csv, models.json) with three models:
+ * SYNTHETIC. Writes a tiny priced benchmark folder (queries.jsonl, scores.csv, costs.csv, models.json) with three models:
  * `big` (dear, right on every subject), `mid` (a tenth of the price, right on history and poetry) and `small` (a
  * hundredth, right on poetry only). A router that reads the words sends algebra to big, history to mid and poetry to
  * small, which no mix of single models matches.

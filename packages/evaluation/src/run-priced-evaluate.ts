@@ -14,8 +14,10 @@ export interface PricedEvaluatePlan {
   cv?: number;
   /** A priced folder to train on instead (`--train-on`). */
   trainOn?: string;
-  seed: number;
-  embedder: string;
+  /** Seed of the folds and of training. @default 0 */
+  seed?: number;
+  /** An embedder name, or several joined by `+`. @default "use-lite" */
+  embedder?: string;
   cacheDirectory?: string;
   /** Where `evaluation/<benchmark>/` goes. @default runs/evaluate/<name> */
   outDirectory?: string;
@@ -26,15 +28,17 @@ export interface PricedEvaluatePlan {
 /** Evaluates the N-model priced router (cross-validation or transfer) and writes frontier.json and frontier.csv. */
 export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<PricedEvaluationResult & { directory: string; embedderId: string }> {
   if ((plan.cv === undefined) === (plan.trainOn === undefined)) {
-    throw new MufflerError("a priced benchmark is evaluated with --cv <k> or with --train-on <priced folder> (one of them).", {
+    throw new MufflerError("a priced benchmark is evaluated with cross-validation (cv) or with a priced folder to train on (trainOn), one of them.", {
       code: EVALUATION_ERROR_CODES.badOption,
-      field: "--cv",
+      field: "cv",
       hint: "For example: muffler evaluate --benchmark ../shared/data/arena-bench-priced --cv 5",
     });
   }
+  const seed = plan.seed ?? 0;
+  const embedder = plan.embedder ?? "use-lite";
   const benchmark = await loadPricedBenchmark({ path: plan.benchmark });
   const embed = (texts: readonly string[]) =>
-    embedTexts({ embedder: plan.embedder, texts, ...(plan.cacheDirectory !== undefined && { cacheDirectory: plan.cacheDirectory }), ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }) });
+    embedTexts({ embedder, texts, ...(plan.cacheDirectory !== undefined && { cacheDirectory: plan.cacheDirectory }), ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }) });
   const target = await embed(benchmark.prompts);
   let result: PricedEvaluationResult;
   if (plan.cv !== undefined) {
@@ -43,9 +47,9 @@ export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<Price
       embeddings: target.data,
       dimension: target.dimension,
       k: plan.cv,
-      seed: plan.seed,
+      seed,
       settings: plan.settings,
-      label: `cv${plan.cv}(${plan.embedder})`,
+      label: `cv${plan.cv}(${embedder})`,
       ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }),
     });
   } else {
@@ -57,13 +61,13 @@ export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<Price
       target: benchmark,
       targetEmbeddings: target.data,
       dimension: target.dimension,
-      seed: plan.seed,
+      seed,
       settings: plan.settings,
-      label: `${source.name}->${benchmark.name}(${plan.embedder})`,
+      label: `${source.name}->${benchmark.name}(${embedder})`,
       ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }),
     });
   }
-  const name = plan.cv !== undefined ? `${benchmark.name}-cv${plan.cv}-seed${plan.seed}-${slug(plan.embedder)}` : `${basename(resolve(plan.trainOn!))}-to-${benchmark.name}-${slug(plan.embedder)}`;
+  const name = plan.cv !== undefined ? `${benchmark.name}-cv${plan.cv}-seed${seed}-${slug(embedder)}` : `${basename(resolve(plan.trainOn!))}-to-${benchmark.name}-${slug(embedder)}`;
   const directory = join(plan.outDirectory ?? resolve("runs", "evaluate", name), "evaluation", benchmark.name);
   await writeJsonAtomic(join(directory, "frontier.json"), result);
   await writeFileAtomic(join(directory, "frontier.csv"), frontierCsv(result));

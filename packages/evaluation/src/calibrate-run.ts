@@ -8,20 +8,21 @@ import { embedTexts } from "./embed-texts.ts";
 import { readPromptsFile } from "./read-prompts-file.ts";
 import { loadRunRouter } from "./route-benchmark.ts";
 
-/** Options of {@link runCalibrate}. */
-export interface CalibrateOptions {
+/** Options of {@link calibrateRun}. */
+export interface CalibrateRunOptions {
+  /** A trained run directory. */
   runDirectory: string;
-  /** @default 0, 10, ..., 100 */
+  /** Target shares of strong calls, in percent. @default 0, 10, ..., 100 */
   strongPercents?: number[];
-  /** A file of prompts standing for traffic; thresholds come from its win rates instead of the test split's. */
+  /** A file of prompts standing for traffic (see readPromptsFile); thresholds come from its win rates instead of the test split's. @default undefined (the test split) */
   promptsFile?: string;
   /** @default `<run>/embeddings/cache` */
   cacheDirectory?: string;
   onProgress?: OnProgress;
 }
 
-/** What `muffler calibrate` did. */
-export interface CalibrateResult {
+/** What {@link calibrateRun} did. */
+export interface CalibrateRunResult {
   /** `test`, or the prompts file. */
   calibratedOn: string;
   /** Prompts whose win rates gave the thresholds. */
@@ -37,7 +38,7 @@ export interface CalibrateResult {
  * `evaluation/calibration.json` with the classification figures of each threshold on the test split (positive = the
  * strong model won the battle; battles between other models are left out).
  */
-export async function runCalibrate(options: CalibrateOptions): Promise<CalibrateResult> {
+export async function calibrateRun(options: CalibrateRunOptions): Promise<CalibrateRunResult> {
   const run = options.runDirectory;
   const loaded = await loadRunRouter(run);
   const cacheDirectory = options.cacheDirectory ?? join(runPaths(run).embeddings, "cache");

@@ -2,15 +2,28 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SeededRandom } from "@muffler/core";
 
-const STRONG = "gpt-4-1106-preview";
-const WEAK = "mistralai/Mixtral-8x7B-Instruct-v0.1";
+/** The strong model of {@link writeSyntheticMmlu}'s benchmark (RouteLLM's name). */
+export const SYNTHETIC_MMLU_STRONG_MODEL = "gpt-4-1106-preview";
+/** The weak model of {@link writeSyntheticMmlu}'s benchmark. */
+export const SYNTHETIC_MMLU_WEAK_MODEL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
+
+/** Options of {@link writeSyntheticMmlu}. */
+export interface WriteSyntheticMmluOptions {
+  /** The benchmark folder to write (created). */
+  directory: string;
+  /** Questions per subject (two subjects). @default 60 */
+  perSubject?: number;
+  /** Seed of the correctness draws. @default 0 */
+  seed?: number;
+}
 
 /**
- * Writes a tiny benchmark in RouteLLM's MMLU layout (`<dir>/responses/mmlu_<subject>.csv`): algebra questions the
+ * SYNTHETIC. Writes a tiny benchmark in RouteLLM's MMLU layout (`<dir>/responses/mmlu_<subject>.csv`): algebra questions the
  * strong model gets right and the weak model mostly wrong, history questions both get right (the weak model is
  * sometimes right where the strong one is not), so a router that reads the words can learn which is which.
  */
-export async function writeSyntheticMmlu(directory: string, options: { perSubject?: number; seed?: number } = {}): Promise<string> {
+export async function writeSyntheticMmlu(options: WriteSyntheticMmluOptions): Promise<string> {
+  const { directory } = options;
   const perSubject = options.perSubject ?? 60;
   const random = new SeededRandom(options.seed ?? 0);
   await mkdir(join(directory, "responses"), { recursive: true });
@@ -20,7 +33,7 @@ export async function writeSyntheticMmlu(directory: string, options: { perSubjec
     history: (i: number) => `In which century did the treaty of the kingdom number ${i} end the old war between the empires?\nA. 15th\nB. 16th\nC. 17th\nD. 18th\nAnswer:`,
   };
   for (const [subject, makePrompt] of Object.entries(subjects)) {
-    const lines = [`prompt,${WEAK},${STRONG}`];
+    const lines = [`prompt,${SYNTHETIC_MMLU_WEAK_MODEL},${SYNTHETIC_MMLU_STRONG_MODEL}`];
     for (let i = 0; i < perSubject; i++) {
       const hard = subject === "algebra";
       const strongRight = hard ? random.next() < 0.9 : random.next() < 0.85;

@@ -1,0 +1,3 @@
+import { mufflerProject } from "@muffler/vitest-preset";
+
+export default mufflerProject("evaluation");
