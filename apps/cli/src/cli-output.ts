@@ -1,4 +1,4 @@
-import { isMufflerError } from "@muffler/core";
+import { fileSystemError, isMufflerError } from "@muffler/core";
 import { CommanderError } from "commander";
 import { CLI_ERROR_CODES } from "./errors.ts";
 
@@ -21,10 +21,12 @@ export function printResult(options: GlobalOptions, value: unknown, human: () =>
 }
 
 /** Turns any thrown value into an exit code, printing it for people (stderr) or as JSON (stdout with --json). */
-export function reportError(error: unknown, json: boolean): number {
-  if (error instanceof CommanderError) {
-    return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.input;
+export function reportError(thrown: unknown, json: boolean): number {
+  if (thrown instanceof CommanderError) {
+    return thrown.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.input;
   }
+  // A full disk, a folder without permission, ... reached here untyped: the machine's fault, not a bug (exit 1).
+  const error = fileSystemError(thrown) ?? thrown;
   if (isMufflerError(error)) {
     if (json) process.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
     else process.stderr.write(`error [${error.code}] ${error.message}\n`);

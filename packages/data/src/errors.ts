@@ -35,6 +35,12 @@ export const DATA_ERROR_CODES = {
   tooFewRows: "data/too-few-rows",
   /** The file could not be parsed (corrupted parquet, malformed JSON or CSV). */
   corruptFile: "data/corrupt-file",
+  /** A CSV/TSV field opens a quote that never closes, or text follows a closing quote (the row where the quote opens). */
+  unclosedQuote: "data/unclosed-quote",
+  /** A CSV/TSV row has more or fewer fields than the header. */
+  wrongFieldCount: "data/wrong-field-count",
+  /** The file's header names a column twice (`prompt,prompt`): which one is meant is unknown. */
+  duplicateColumns: "data/duplicate-columns",
   /** A CSV file is not UTF-8. */
   notUtf8: "data/not-utf8",
   /** A benchmark correctness column holds something other than a boolean (True/False, 0/1). */

@@ -30,7 +30,7 @@ interface PrepareFlags {
   json?: boolean;
 }
 
-/** Parses `a=b,c=d` into `{ a: "b", c: "d" }`. */
+/** Parses `a=b,c=d` into `{ a: "b", c: "d" }`; a name given twice is an error (no silent "last wins"). */
 export function parsePairs(text: string | undefined, field: string): Record<string, string> {
   if (text === undefined || text.trim() === "") return {};
   const pairs: Record<string, string> = {};
@@ -43,7 +43,15 @@ export function parsePairs(text: string | undefined, field: string): Record<stri
         hint: `Write ${field} name=value,name=value.`,
       });
     }
-    pairs[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
+    const name = entry.slice(0, at).trim();
+    if (Object.hasOwn(pairs, name)) {
+      throw new MufflerError(`"${name}" is given twice (${name}=${pairs[name]} and ${entry.trim()}): which one is meant is unknown.`, {
+        code: field === "--column-map" ? "data/bad-column-map" : "data/bad-option",
+        field,
+        hint: `Give each name once in ${field}.`,
+      });
+    }
+    pairs[name] = entry.slice(at + 1).trim();
   }
   return pairs;
 }

@@ -1,7 +1,8 @@
-import { MufflerError } from "@muffler/core";
-import { stat } from "node:fs/promises";
+import { fileSystemError, MufflerError } from "@muffler/core";
+import { open, stat } from "node:fs/promises";
 import { DATA_ERROR_CODES } from "../errors.ts";
 import type { FileFormat } from "../file-format.ts";
+import { type CsvFault, readCsvHead } from "./csv-head.ts";
 import { type DuckDbSession, sqlString } from "./duckdb-session.ts";
 
 /** One column of a loaded table: its name and DuckDB type (`VARCHAR`, `BIGINT`, `JSON`, `VARCHAR[]`, ...). */
@@ -21,12 +22,19 @@ export async function loadTable(session: DuckDbSession, options: { paths: string
     let size: number;
     try {
       const info = await stat(path);
-      if (!info.isFile()) throw new Error("not a file");
+      if (!info.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR", path });
       size = info.size;
+      // Opened, not access()ed: access checks the real user, open the effective one (what DuckDB gets).
+      await (await open(path, "r")).close();
     } catch (error) {
-      throw new MufflerError("file not found.", { code: DATA_ERROR_CODES.missingFile, file: path, hint: "Check the path (relative paths are resolved from the current directory).", cause: error });
+      throw inputFileError(error, path);
     }
     if (size === 0) throw new MufflerError("the file is empty.", { code: DATA_ERROR_CODES.emptyFile, file: path, hint: "Give a file with a header and at least one data row." });
+    if (format === "csv" || format === "tsv") {
+      await checkCsvHead(path, format).catch((error: unknown) => {
+        throw error instanceof MufflerError ? error : inputFileError(error, path);
+      });
+    }
   }
   const list = `[${paths.map(sqlString).join(", ")}]`;
   const reader = readerSql(format, list, paths.length);
@@ -60,6 +68,66 @@ function readerSql(format: FileFormat, list: string, files: number): string {
   }
 }
 
+/**
+ * A file that cannot be opened: `data/missing-file` when it does not exist, else what the file system says
+ * (`core/permission-denied`, `core/symlink-loop`, `core/is-a-directory`, ...), naming the path.
+ */
+export function inputFileError(error: unknown, path: string): MufflerError {
+  const typed = fileSystemError(error, { path, action: "read" });
+  if (typed) return typed;
+  return new MufflerError("file not found.", { code: DATA_ERROR_CODES.missingFile, file: path, hint: "Check the path (relative paths are resolved from the current directory).", cause: error });
+}
+
+/**
+ * Reads the top of a CSV/TSV strictly (see `readCsvHead`) so that a fault there is reported as what it is: DuckDB's
+ * dialect sniffer, misled by it, would otherwise guess another delimiter or quote (giving "missing columns" or
+ * silently keeping the quote in the text). Also rejects a header that names a column twice.
+ */
+async function checkCsvHead(path: string, format: "csv" | "tsv"): Promise<void> {
+  const head = await readCsvHead(path, { delimiter: format === "csv" ? "," : "\t" });
+  if (!head) return;
+  const seen = new Set<string>();
+  for (const name of head.header) {
+    if (seen.has(name)) {
+      throw new MufflerError(`the header names column "${name}" twice (header: ${head.header.join(", ")}).`, {
+        code: DATA_ERROR_CODES.duplicateColumns,
+        file: path,
+        column: name,
+        hint: "Rename or remove one of them, so that each column has its own name.",
+      });
+    }
+    seen.add(name);
+  }
+  if (head.fault) throw csvFaultError(head.fault, path);
+}
+
+function csvFaultError(fault: CsvFault, path: string): MufflerError {
+  const at = fault.row === 0 ? {} : { row: fault.row };
+  switch (fault.kind) {
+    case "unclosed-quote":
+      return new MufflerError(`a quoted field opens a quote (") that never closes${fault.row === 0 ? " in the header" : ""}.`, {
+        code: DATA_ERROR_CODES.unclosedQuote,
+        file: path,
+        ...at,
+        hint: 'Close the quote, or double a quote that belongs to the text (""), as CSV requires.',
+      });
+    case "text-after-quote":
+      return new MufflerError(`a quoted field${fault.row === 0 ? " of the header" : ""} is followed by ${JSON.stringify(fault.found)} after its closing quote: a quote in it is not doubled, or one is missing.`, {
+        code: DATA_ERROR_CODES.unclosedQuote,
+        file: path,
+        ...at,
+        hint: 'Double every quote that belongs to the text (""), and end each quoted field with a quote followed by the delimiter.',
+      });
+    case "field-count":
+      return new MufflerError(`the row has ${fault.found} field${fault.found === 1 ? "" : "s"}, the header ${fault.expected}.`, {
+        code: DATA_ERROR_CODES.wrongFieldCount,
+        file: path,
+        ...at,
+        hint: "Quote fields that contain the delimiter, and give every row as many fields as the header.",
+      });
+  }
+}
+
 /** Turns a DuckDB read error into a MufflerError with the file and the data row where DuckDB names one. */
 export function mapReadError(error: unknown, displayPath: string, format: FileFormat): MufflerError {
   const message = error instanceof Error ? error.message : String(error);
@@ -75,6 +143,26 @@ export function mapReadError(error: unknown, displayPath: string, format: FileFo
       file: displayPath,
       ...(row !== undefined && { row }),
       hint: "Convert it to UTF-8 (for example `iconv -f latin1 -t utf-8 in.csv > out.csv`) and run again.",
+      cause: error,
+    });
+  }
+  const denied = fileSystemError(error, { path: displayPath, action: "read" });
+  if (denied) return denied;
+  if (/Expected Number of Columns/i.test(message)) {
+    return new MufflerError(`the row has a different number of fields than the header (${firstLine.trim()}).`, {
+      code: DATA_ERROR_CODES.wrongFieldCount,
+      file: displayPath,
+      ...(row !== undefined && { row }),
+      hint: "Quote fields that contain the delimiter, and give every row as many fields as the header.",
+      cause: error,
+    });
+  }
+  if (/unterminated quote/i.test(message)) {
+    return new MufflerError(`a quoted field never closes its quote (${firstLine.trim()}).`, {
+      code: DATA_ERROR_CODES.unclosedQuote,
+      file: displayPath,
+      ...(row !== undefined && { row }),
+      hint: 'Close the quote, or double a quote that belongs to the text (""), as CSV requires.',
       cause: error,
     });
   }

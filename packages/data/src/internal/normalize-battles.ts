@@ -1,4 +1,4 @@
-import { MufflerError } from "@muffler/core";
+import { BLANK_CHARACTER_CLASS, MufflerError } from "@muffler/core";
 import { BATTLE_COLUMNS, type BattleColumn } from "../battle-columns.ts";
 import { DATA_ERROR_CODES, type DataErrorCode } from "../errors.ts";
 import type { PromptTurns } from "../prompt-turns.ts";
@@ -55,7 +55,7 @@ export async function normalizeBattles(
       min(source_row) FILTER (WHERE model_a IS NULL OR model_a = '') AS missing_a,
       min(source_row) FILTER (WHERE model_b IS NULL OR model_b = '') AS missing_b,
       min(source_row) FILTER (WHERE NOT prompt_ok) AS bad_prompt,
-      min(source_row) FILTER (WHERE prompt_ok AND (prompt IS NULL OR prompt = '' OR (ascii(prompt) IN (9, 10, 11, 12, 13, 32) AND regexp_full_match(prompt, '\\s*')))) AS empty_prompt,
+      min(source_row) FILTER (WHERE prompt_ok AND (prompt IS NULL OR regexp_full_match(prompt, ${sqlString(`${BLANK_CHARACTER_CLASS}*`)}))) AS empty_prompt,
       min(source_row) FILTER (WHERE wa IS NULL) AS bad_wa,
       min(source_row) FILTER (WHERE wb IS NULL) AS bad_wb,
       min(source_row) FILTER (WHERE wt IS NULL) AS bad_wt,
@@ -79,10 +79,10 @@ export async function normalizeBattles(
   }
   let row = at("bad_prompt");
   if (row !== undefined) {
-    fail(row, "prompt", DATA_ERROR_CODES.promptNotString, `the prompt is not a string (found ${await raw(row, "prompt")}).`, "Prompts must be text, or a JSON list of text turns as in Arena data.");
+    fail(row, "prompt", DATA_ERROR_CODES.promptNotString, `the prompt is not a string (found ${await raw(row, "prompt")}).`, "Prompts must be text, or a JSON list of text turns as in Arena data ([\"first turn\", \"second turn\"]).");
   }
   row = at("empty_prompt");
-  if (row !== undefined) fail(row, "prompt", DATA_ERROR_CODES.emptyPrompt, "the prompt is empty.", "Remove the row or give it a prompt.");
+  if (row !== undefined) fail(row, "prompt", DATA_ERROR_CODES.emptyPrompt, `the prompt is empty or only whitespace (found ${await raw(row, "prompt")}).`, "Remove the row or give it a prompt (Unicode spaces such as U+00A0 count as whitespace).");
   for (const [key, name] of [["bad_wa", "winner_model_a"], ["bad_wb", "winner_model_b"], ["bad_wt", "winner_tie"]] as const) {
     row = at(key);
     if (row !== undefined) fail(row, name, DATA_ERROR_CODES.badWinner, `expected 0 or 1 (or true/false), found ${await raw(row, name)}.`, "Winner columns hold 0/1 flags: exactly one of winner_model_a, winner_model_b, winner_tie is 1.");
@@ -167,19 +167,23 @@ async function promptExpressions(
   const { column, type, turns } = options;
   const fromJsonList = (json: string) =>
     turns === "first" ? `json_extract_string(${json}, '$[0]')` : `array_to_string(list_filter(json_extract_string(${json}, '$[*]'), turn -> turn IS NOT NULL), '\n\n')`;
+  // A JSON list of turns is a prompt only when it is valid JSON and every turn is a string (null turns are skipped).
+  // CASE, not AND: DuckDB evaluates both sides of an AND, and json_type fails on malformed JSON.
+  const turnsAreText = (json: string) => `coalesce(list_bool_and(list_transform(json_type(${json}, '$[*]'), turn -> turn IN ('VARCHAR', 'NULL'))), TRUE)`;
   if (type === "VARCHAR") {
     // Arena stores each prompt as a JSON list of turns: treat the column so when every value looks like one.
     const looks = (await session.rows(`SELECT count(${column}) AS total, count(*) FILTER (WHERE starts_with(ltrim(${column}), '[')) AS lists FROM ${options.sourceTable}`))[0]!;
     if (Number(looks["lists"]) < Number(looks["total"]) || Number(looks["total"]) === 0) return { value: column, ok: "TRUE" };
+    const isTextList = `CASE WHEN json_valid(${column}) THEN (CASE WHEN json_type(${column}) = 'ARRAY' THEN ${turnsAreText(column)} ELSE FALSE END) ELSE FALSE END`;
     return {
-      value: `CASE WHEN json_valid(${column}) AND json_type(${column}) = 'ARRAY' THEN ${fromJsonList(column)} END`,
-      ok: `(${column} IS NULL OR (json_valid(${column}) AND json_type(${column}) = 'ARRAY'))`,
+      value: `CASE WHEN ${isTextList} THEN ${fromJsonList(column)} END`,
+      ok: `(${column} IS NULL OR ${isTextList})`,
     };
   }
   if (type === "JSON") {
     return {
-      value: `CASE json_type(${column}) WHEN 'VARCHAR' THEN json_extract_string(${column}, '$') WHEN 'ARRAY' THEN ${fromJsonList(column)} END`,
-      ok: `(${column} IS NULL OR json_type(${column}) IN ('VARCHAR', 'ARRAY', 'NULL'))`,
+      value: `CASE json_type(${column}) WHEN 'VARCHAR' THEN json_extract_string(${column}, '$') WHEN 'ARRAY' THEN (CASE WHEN ${turnsAreText(column)} THEN ${fromJsonList(column)} END) END`,
+      ok: `(${column} IS NULL OR json_type(${column}) IN ('VARCHAR', 'NULL') OR (json_type(${column}) = 'ARRAY' AND ${turnsAreText(column)}))`,
     };
   }
   if (type === "VARCHAR[]") {

@@ -3,6 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DATA_ERROR_CODES } from "../errors.ts";
 import { detectFileFormat, type FileFormat } from "../file-format.ts";
+import { inputFileError } from "./load-table.ts";
 
 /** Files to read as one table, all of one format. */
 export interface ResolvedInput {
@@ -14,17 +15,19 @@ export interface ResolvedInput {
 
 /**
  * A local file, or a folder of table files of one format (read in sorted order, as shards of one table).
- * @throws MufflerError `data/missing-file`, `data/unknown-format`
+ * @throws MufflerError `data/missing-file`, `data/unknown-format`, `core/permission-denied`, `core/symlink-loop`
  */
 export async function resolveLocalInput(path: string): Promise<ResolvedInput> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(path)).isDirectory();
   } catch (error) {
-    throw new MufflerError("file not found.", { code: DATA_ERROR_CODES.missingFile, file: path, hint: "Check the path (relative paths are resolved from the current directory).", cause: error });
+    throw inputFileError(error, path);
   }
   if (!isDirectory) return { paths: [path], format: detectFileFormat(path), displayPath: path };
-  const names = (await readdir(path)).filter((name) => !name.startsWith(".")).sort();
+  const names = (await readdir(path).catch((error: unknown) => {
+    throw inputFileError(error, path);
+  })).filter((name) => !name.startsWith(".")).sort();
   const files = names.filter((name) => /\.(csv|tsv|jsonl|ndjson|json|parquet|pq)$/i.test(name));
   if (files.length === 0) {
     throw new MufflerError("the folder holds no .csv, .tsv, .jsonl, .json or .parquet file.", { code: DATA_ERROR_CODES.missingFile, file: path, hint: "Give a file, or a folder of table files." });

@@ -8,6 +8,7 @@ describe("bad input (every embedder checks texts through prepareTexts before any
   it.each([
     ["an empty string", ["fine", ""], "embeddings/empty-text", "texts.1"],
     ["whitespace only", [" \n\t "], "embeddings/empty-text", "texts.0"],
+    ["only no-break spaces (U+00A0), the rule muffler prepare applies too", ["fine", "\u00a0\u00a0"], "embeddings/empty-text", "texts.1"],
     ["a number", ["fine", 42], "embeddings/not-a-string", "texts.1"],
     ["null", [null], "embeddings/not-a-string", "texts.0"],
   ])("rejects %s with a code naming the index", async (_label, texts, code, field) => {

@@ -1,4 +1,4 @@
-import { MufflerError } from "@muffler/core";
+import { isBlankText, MufflerError } from "@muffler/core";
 import { EMBEDDINGS_ERROR_CODES } from "../errors.ts";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -10,7 +10,8 @@ export function toWellFormed(text: string): string {
 
 /**
  * Checks every text before any work is done and returns them well-formed (lone surrogates -> U+FFFD).
- * Throws `embeddings/not-a-string` or `embeddings/empty-text` naming the first bad index.
+ * Throws `embeddings/not-a-string` or `embeddings/empty-text` (core's `isBlankText`, the rule `muffler prepare` applies)
+ * naming the first bad index.
  */
 export function prepareTexts(texts: readonly unknown[]): string[] {
   if (!Array.isArray(texts)) {
@@ -30,7 +31,7 @@ export function prepareTexts(texts: readonly unknown[]): string[] {
         hint: "Every prompt must be a string; convert or drop the others before embedding.",
       });
     }
-    if (text.trim().length === 0) {
+    if (isBlankText(text)) {
       throw new MufflerError(`text ${index} is ${text.length === 0 ? "empty" : "whitespace only"}: it has no content to embed.`, {
         code: EMBEDDINGS_ERROR_CODES.emptyText,
         field: `texts.${index}`,
