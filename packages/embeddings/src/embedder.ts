@@ -12,6 +12,13 @@ export interface EmbedOptions {
   signal?: AbortSignal;
   /** Called after each batch with `{ stage: "embed", done, total, unit: "texts" }`. */
   onProgress?: OnProgress;
+  /**
+   * Called after each model call with the indices (into `texts`) of the texts it embedded, in the order the model
+   * saw them. Embedders whose vectors depend on the batch (use-lite, st: padding and matrix shapes change the last
+   * bits) report their batches, so that the cache can recompute a lost vector in its original batch and get the same
+   * bits; embedders that embed each text on its own (lexical) need not.
+   */
+  onBatch?: (indices: readonly number[]) => void;
 }
 
 /**

