@@ -1,5 +1,5 @@
-import { withoutWritePermission } from "@muffler/core/testing";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mountSmallDisk, withoutWritePermission } from "@muffler/core/testing";
+import { open, mkdtemp, readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -68,5 +68,75 @@ describe("reportError", () => {
     } finally {
       process.stdout.write = write;
     }
+  });
+});
+
+/** Fills the disk under `folder` up, then frees `leaveBytes` again. */
+async function fillDisk(folder: string, leaveBytes: number): Promise<void> {
+  const path = join(folder, "filler");
+  const handle = await open(path, "w");
+  let size = 0;
+  try {
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    for (;;) {
+      const { bytesWritten } = await handle.write(chunk, 0, chunk.length, size);
+      size += bytesWritten;
+      if (bytesWritten < chunk.length) break;
+    }
+  } catch {
+    // ENOSPC: full.
+  } finally {
+    await handle.close();
+  }
+  await truncate(path, Math.max(0, size - leaveBytes));
+}
+
+async function temporaryFiles(folder: string): Promise<string[]> {
+  return (await readdir(folder, { recursive: true })).map(String).filter((name) => name.endsWith(".tmp"));
+}
+
+describe("a full disk in embed and train (a small tmpfs; needs root): exit 1 core/disk-full, no partial file (were stack traces, exit 2)", () => {
+  it("embed, then train", async (context) => {
+    const disk = await mountSmallDisk({ sizeBytes: 8 * 1024 * 1024 });
+    if (!disk) return context.skip();
+    try {
+      const rows = ["model_a,model_b,prompt,winner_model_a,winner_model_b"];
+      for (let index = 0; index < 300; index++) rows.push(`gpt-4,mixtral,Question ${index} about ${index * 7},${index % 3 === 0 ? 1 : 0},${index % 3 === 0 ? 0 : 1}`);
+      await writeFile(input, `${rows.join("\n")}\n`);
+      const run = join(disk.path, "run");
+      expect((await cli("prepare", "--input", input, "--run", run, "--strong", "gpt-4", "--weak", "mixtral")).code).toBe(0);
+      await fillDisk(disk.path, 200 * 1024);
+      const embed = await cli("embed", "--run", run, "--embedder", "lexical", "--json");
+      expect(embed.code).toBe(1);
+      expect(JSON.parse(embed.stdout)).toMatchObject({ error: { code: "core/disk-full", kind: "input" } });
+      expect(await temporaryFiles(run)).toEqual([]);
+      await rm(join(disk.path, "filler"));
+      expect((await cli("embed", "--run", run, "--embedder", "lexical")).code).toBe(0);
+      await fillDisk(disk.path, 0);
+      const train = await cli("train", "--run", run, "--epochs", "1", "--json");
+      expect(train.code).toBe(1);
+      expect(JSON.parse(train.stdout)).toMatchObject({ error: { code: "core/disk-full", kind: "input" } });
+      expect(await temporaryFiles(run)).toEqual([]);
+    } finally {
+      await disk.unmount();
+    }
+  });
+});
+
+describe("muffler cache compact", () => {
+  it("merges the segments of earlier embeds into one and says so", async () => {
+    const cache = join(folder, "cache");
+    for (let run = 0; run < 3; run++) {
+      const battles = join(folder, `battles-${run}.csv`);
+      await writeFile(battles, `model_a,model_b,prompt,winner_model_a,winner_model_b\n${Array.from({ length: 6 }, (_, index) => `a,b,prompt ${run} ${index},${index % 2},${1 - (index % 2)}`).join("\n")}\n`);
+      expect((await cli("prepare", "--input", battles, "--run", join(folder, `run-${run}`))).code).toBe(0);
+      expect((await cli("embed", "--run", join(folder, `run-${run}`), "--embedder", "lexical", "--cache", cache)).code).toBe(0);
+    }
+    const result = await cli("cache", "compact", "--cache", cache, "--json");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ embedders: [{ segmentsBefore: 3, segmentsAfter: 1, records: 18 }] });
+    const missing = await cli("cache", "compact", "--cache", join(folder, "nowhere"));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("embeddings/bad-cache");
   });
 });

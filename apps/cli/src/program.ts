@@ -14,6 +14,7 @@ const COMMANDS = [
   { name: "evaluate", summary: "Score routers on a RouteLLM benchmark (APGR, AUC, CPT), or cross-validate on gold labels.", load: async () => (await import("./commands/evaluate.ts")).evaluateCommand },
   { name: "route", summary: "Route one prompt with a trained router.", load: async () => (await import("./commands/route.ts")).routeCommand },
   { name: "serve", summary: "Serve a router as an OpenAI-compatible endpoint.", load: async () => (await import("./commands/serve.ts")).serveCommand },
+  { name: "cache", summary: "Maintain the embedding cache (compact its segments).", load: async () => (await import("./commands/cache.ts")).cacheCommand },
   { name: "report", summary: "Build the HTML report of one run or several.", load: async () => (await import("./commands/report.ts")).reportCommand },
   { name: "run", summary: "Run the whole pipeline from a config file, skipping unchanged stages.", load: async () => (await import("./commands/run.ts")).runCommand },
   { name: "demo", summary: "The whole pipeline on a seeded SYNTHETIC dataset, offline.", load: async () => (await import("./commands/demo.ts")).demoCommand },

@@ -1,32 +1,14 @@
 import { mkdir, stat } from "node:fs/promises";
+import { CORE_ERROR_CODES } from "./errors.ts";
 import { MufflerError } from "./muffler-error.ts";
 
 /**
- * The codes of failures the machine or the user's file system causes (not Muffler's bugs): every one is
- * `kind: "input"` (CLI exit code 1) and names the path and what to do.
+ * The codes of failures the machine or the user's file system causes (not Muffler's bugs), a part of
+ * `CORE_ERROR_CODES`: every one is `kind: "input"` (CLI exit code 1) and names the path and what to do.
  */
-export const FILE_SYSTEM_ERROR_CODES = {
-  /** A folder or file cannot be written: no write permission (EACCES, EPERM) or a read-only file system (EROFS). */
-  notWritable: "core/not-writable",
-  /** A file cannot be read: no read permission (EACCES, EPERM). */
-  permissionDenied: "core/permission-denied",
-  /** The disk (or the user's quota) is full (ENOSPC, EDQUOT). */
-  diskFull: "core/disk-full",
-  /** A path that must be a folder is a file, or a path goes through a file (ENOTDIR, EEXIST on mkdir). */
-  notADirectory: "core/not-a-directory",
-  /** A path that must be a file is a folder (EISDIR). */
-  isADirectory: "core/is-a-directory",
-  /** Symbolic links point at each other in a loop (ELOOP). */
-  symlinkLoop: "core/symlink-loop",
-  /** The process or the system has too many open files (EMFILE, ENFILE). */
-  tooManyOpenFiles: "core/too-many-open-files",
-  /** A path or one of its names is too long for the file system (ENAMETOOLONG). */
-  nameTooLong: "core/name-too-long",
-  /** The device reported an input/output error (EIO). */
-  ioError: "core/io-error",
-} as const;
+export type FileSystemErrorCode = (typeof CORE_ERROR_CODES)[FileSystemErrorName];
 
-export type FileSystemErrorCode = (typeof FILE_SYSTEM_ERROR_CODES)[keyof typeof FILE_SYSTEM_ERROR_CODES];
+type FileSystemErrorName = "notWritable" | "permissionDenied" | "diskFull" | "notADirectory" | "isADirectory" | "symlinkLoop" | "tooManyOpenFiles" | "nameTooLong" | "ioError";
 
 /** What was being done to the path when the error happened; it picks the words and, for EACCES, the code. */
 export type FileSystemAction = "read" | "write" | "create-directory";
@@ -77,28 +59,28 @@ export function fileSystemError(error: unknown, options: FileSystemErrorOptions 
   switch (code) {
     case "EACCES":
     case "EPERM":
-      if (action === undefined) return make(FILE_SYSTEM_ERROR_CODES.permissionDenied, `permission denied (${code}).`, "Fix the permissions of this path (ls -l shows them), or choose another one.");
+      if (action === undefined) return make(CORE_ERROR_CODES.permissionDenied, `permission denied (${code}).`, "Fix the permissions of this path (ls -l shows them), or choose another one.");
       return action === "read"
-        ? make(FILE_SYSTEM_ERROR_CODES.permissionDenied, `permission denied: cannot read it (${code}).`, "Give your user read permission (chmod u+r), or copy the file somewhere you can read it.")
-        : make(FILE_SYSTEM_ERROR_CODES.notWritable, `permission denied: cannot write here (${code}).`, "Choose a folder you can write to (for example under your home folder), or fix its permissions (ls -ld on the folder).");
+        ? make(CORE_ERROR_CODES.permissionDenied, `permission denied: cannot read it (${code}).`, "Give your user read permission (chmod u+r), or copy the file somewhere you can read it.")
+        : make(CORE_ERROR_CODES.notWritable, `permission denied: cannot write here (${code}).`, "Choose a folder you can write to (for example under your home folder), or fix its permissions (ls -ld on the folder).");
     case "EROFS":
-      return make(FILE_SYSTEM_ERROR_CODES.notWritable, "the file system is read-only (EROFS).", "Write to a folder on a writable disk.");
+      return make(CORE_ERROR_CODES.notWritable, "the file system is read-only (EROFS).", "Write to a folder on a writable disk.");
     case "ENOSPC":
     case "EDQUOT":
-      return make(FILE_SYSTEM_ERROR_CODES.diskFull, `no space left on the device (${code}); the partial file was removed.`, "Free space on that disk (df -h shows it), or write to another disk, and run again: finished work is kept.");
+      return make(CORE_ERROR_CODES.diskFull, `no space left on the device (${code}); the partial file was removed.`, "Free space on that disk (df -h shows it), or write to another disk, and run again: finished work is kept.");
     case "ENOTDIR":
-      return make(FILE_SYSTEM_ERROR_CODES.notADirectory, "a part of this path is a file, not a folder (ENOTDIR).", "Give a folder path (not an existing file), or move the file away.");
+      return make(CORE_ERROR_CODES.notADirectory, "a part of this path is a file, not a folder (ENOTDIR).", "Give a folder path (not an existing file), or move the file away.");
     case "EISDIR":
-      return make(FILE_SYSTEM_ERROR_CODES.isADirectory, "this is a folder, not a file (EISDIR).", "Give the path of a file.");
+      return make(CORE_ERROR_CODES.isADirectory, "this is a folder, not a file (EISDIR).", "Give the path of a file.");
     case "ELOOP":
-      return make(FILE_SYSTEM_ERROR_CODES.symlinkLoop, "symbolic links point at each other in a loop (ELOOP).", "Fix the links (ls -l shows where each points), or give the real path.");
+      return make(CORE_ERROR_CODES.symlinkLoop, "symbolic links point at each other in a loop (ELOOP).", "Fix the links (ls -l shows where each points), or give the real path.");
     case "EMFILE":
     case "ENFILE":
-      return make(FILE_SYSTEM_ERROR_CODES.tooManyOpenFiles, `too many open files (${code}).`, "Raise the limit (ulimit -n 4096) or close other programs, and run again.");
+      return make(CORE_ERROR_CODES.tooManyOpenFiles, `too many open files (${code}).`, "Raise the limit (ulimit -n 4096) or close other programs, and run again.");
     case "ENAMETOOLONG":
-      return make(FILE_SYSTEM_ERROR_CODES.nameTooLong, "the path is too long for the file system (ENAMETOOLONG).", "Use a shorter path.");
+      return make(CORE_ERROR_CODES.nameTooLong, "the path is too long for the file system (ENAMETOOLONG).", "Use a shorter path.");
     default:
-      return make(FILE_SYSTEM_ERROR_CODES.ioError, "the device reported an input/output error (EIO).", "Check the disk (dmesg), or write to another one.");
+      return make(CORE_ERROR_CODES.ioError, "the device reported an input/output error (EIO).", "Check the disk (dmesg), or write to another one.");
   }
 }
 
@@ -127,7 +109,7 @@ export async function ensureDirectory(path: string): Promise<void> {
       const info = await stat(path).catch(() => undefined);
       if (info && !info.isDirectory()) {
         throw new MufflerError("this path is a file, not a folder.", {
-          code: FILE_SYSTEM_ERROR_CODES.notADirectory,
+          code: CORE_ERROR_CODES.notADirectory,
           file: path,
           hint: "Give a folder path (not an existing file), or move the file away.",
           cause: error,

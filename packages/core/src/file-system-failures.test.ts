@@ -5,7 +5,8 @@ import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withAtomicPath, writeFileAtomic } from "./atomic-write.ts";
 import { BLANK_CHARACTERS, isBlankText } from "./blank-text.ts";
-import { ensureDirectory, FILE_SYSTEM_ERROR_CODES, fileSystemError } from "./file-system-error.ts";
+import { CORE_ERROR_CODES } from "./errors.ts";
+import { ensureDirectory, fileSystemError } from "./file-system-error.ts";
 import { isProcessAlive, removeStaleTemporaryFiles } from "./stale-temporary-files.ts";
 import { mountSmallDisk, withoutWritePermission } from "./testing/index.ts";
 
@@ -26,13 +27,13 @@ describe("typed file-system errors", () => {
   it("a folder path that is an existing file: core/not-a-directory naming it (was ENOTDIR/EEXIST, exit 2)", async () => {
     const file = join(directory, "run");
     await writeFile(file, "I am a file");
-    await expect(writeFileAtomic(join(file, "dataset", "manifest.json"), "{}")).rejects.toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.notADirectory, kind: "input" });
-    await expect(ensureDirectory(file)).rejects.toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.notADirectory, location: { file } });
+    await expect(writeFileAtomic(join(file, "dataset", "manifest.json"), "{}")).rejects.toMatchObject({ code: CORE_ERROR_CODES.notADirectory, kind: "input" });
+    await expect(ensureDirectory(file)).rejects.toMatchObject({ code: CORE_ERROR_CODES.notADirectory, location: { file } });
   });
 
   it("a parent folder without write permission: core/not-writable naming the path (was EACCES, exit 2)", async () => {
     const error = await withoutWritePermission(directory, (folder) => writeFileAtomic(join(folder, "run", "run.json"), "{}").catch((thrown: unknown) => thrown));
-    expect(error).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.notWritable, kind: "input", location: { file: expect.stringContaining("read-only") } });
+    expect(error).toMatchObject({ code: CORE_ERROR_CODES.notWritable, kind: "input", location: { file: expect.stringContaining("read-only") } });
     expect((error as Error).message).toMatch(/permission denied/);
   });
 
@@ -40,11 +41,11 @@ describe("typed file-system errors", () => {
     await symlink(join(directory, "b"), join(directory, "a"));
     await symlink(join(directory, "a"), join(directory, "b"));
     const error = await readFile(join(directory, "a")).catch((thrown: unknown) => thrown);
-    expect(fileSystemError(error, { action: "read" })).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.symlinkLoop, location: { file: join(directory, "a") } });
+    expect(fileSystemError(error, { action: "read" })).toMatchObject({ code: CORE_ERROR_CODES.symlinkLoop, location: { file: join(directory, "a") } });
   });
 
   it("recognises DuckDB's words for a full disk and leaves other errors alone", () => {
-    expect(fileSystemError(new Error('IO Error: Could not write file "x": No space left on device'), { path: "x" })).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.diskFull });
+    expect(fileSystemError(new Error('IO Error: Could not write file "x": No space left on device'), { path: "x" })).toMatchObject({ code: CORE_ERROR_CODES.diskFull });
     expect(fileSystemError(new Error("some bug"))).toBeUndefined();
     expect(fileSystemError(Object.assign(new Error("gone"), { code: "ENOENT" }))).toBeUndefined();
   });
@@ -56,9 +57,9 @@ describe("a full disk (a small tmpfs; needs root)", () => {
     if (!disk) return context.skip();
     try {
       const target = join(disk.path, "big.bin");
-      await expect(writeFileAtomic(target, new Uint8Array(1024 * 1024))).rejects.toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.diskFull, location: { file: target } });
+      await expect(writeFileAtomic(target, new Uint8Array(1024 * 1024))).rejects.toMatchObject({ code: CORE_ERROR_CODES.diskFull, location: { file: target } });
       expect(await readdir(disk.path)).toEqual([]);
-      await expect(withAtomicPath(target, (temporary) => writeFile(temporary, new Uint8Array(1024 * 1024)))).rejects.toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.diskFull });
+      await expect(withAtomicPath(target, (temporary) => writeFile(temporary, new Uint8Array(1024 * 1024)))).rejects.toMatchObject({ code: CORE_ERROR_CODES.diskFull });
       expect(await readdir(disk.path)).toEqual([]);
     } finally {
       await disk.unmount();

@@ -2,7 +2,7 @@ export { MUFFLER_ERROR_MARKER, MufflerError, isMufflerError } from "./muffler-er
 export type { ErrorKind, ErrorLocation, MufflerErrorCode, MufflerErrorCodes, MufflerErrorJson, MufflerErrorOptions } from "./muffler-error.ts";
 export { CORE_ERROR_CODES } from "./errors.ts";
 export type { CoreErrorCode } from "./errors.ts";
-export { ensureDirectory, FILE_SYSTEM_ERROR_CODES, fileSystemError, rethrowFileSystemError } from "./file-system-error.ts";
+export { ensureDirectory, fileSystemError, rethrowFileSystemError } from "./file-system-error.ts";
 export type { FileSystemAction, FileSystemErrorCode, FileSystemErrorOptions } from "./file-system-error.ts";
 export { isProcessAlive, removeStaleTemporaryFiles, TEMPORARY_NAME } from "./stale-temporary-files.ts";
 export { BLANK_CHARACTER_CLASS, BLANK_CHARACTERS, isBlankText } from "./blank-text.ts";

@@ -1,4 +1,4 @@
-import { FILE_SYSTEM_ERROR_CODES } from "@muffler/core";
+import { CORE_ERROR_CODES } from "@muffler/core";
 import { asUnprivilegedUser, mountSmallDisk, withoutWritePermission } from "@muffler/core/testing";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -122,7 +122,7 @@ describe("the file system says what is wrong", () => {
     await chmod(folder.path, 0o755);
     await chmod(input, 0o000);
     const error = await asUnprivilegedUser(() => failure({ input, runDirectory: join(folder.path, "run") }).catch((thrown: unknown) => thrown));
-    expect(error).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.permissionDenied, location: { file: input } });
+    expect(error).toMatchObject({ code: CORE_ERROR_CODES.permissionDenied, location: { file: input } });
     expect((error as Error).message).toMatch(/permission denied/);
   });
 
@@ -130,19 +130,19 @@ describe("the file system says what is wrong", () => {
     const input = join(folder.path, "a.csv");
     await symlink(join(folder.path, "b.csv"), input);
     await symlink(input, join(folder.path, "b.csv"));
-    expect(await failure({ input })).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.symlinkLoop, location: { file: input } });
+    expect(await failure({ input })).toMatchObject({ code: CORE_ERROR_CODES.symlinkLoop, location: { file: input } });
   });
 
   it("a run folder whose parent is not writable: core/not-writable (was EACCES, exit 2)", async () => {
     const input = await writeCsv(join(folder.path, "battles.csv"), [good(), good({ prompt: "b", winner_model_a: 0, winner_model_b: 1 })]);
     const error = await withoutWritePermission(folder.path, (readOnly) => failure({ input, runDirectory: join(readOnly, "run") }).catch((thrown: unknown) => thrown));
-    expect(error).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.notWritable, location: { file: expect.stringContaining("read-only") } });
+    expect(error).toMatchObject({ code: CORE_ERROR_CODES.notWritable, location: { file: expect.stringContaining("read-only") } });
   });
 
   it("a run folder that is an existing file: core/not-a-directory (was ENOTDIR, exit 2)", async () => {
     const input = await writeCsv(join(folder.path, "battles.csv"), [good(), good({ prompt: "b", winner_model_a: 0, winner_model_b: 1 })]);
     await writeFile(run, "a file");
-    expect(await failure({ input })).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.notADirectory });
+    expect(await failure({ input })).toMatchObject({ code: CORE_ERROR_CODES.notADirectory });
   });
 
   it("a full disk while writing the dataset: core/disk-full, and nothing is left on the disk (a small tmpfs; needs root)", async (context) => {
@@ -152,7 +152,7 @@ describe("the file system says what is wrong", () => {
       const body = Array.from({ length: 20_000 }, (_, index) => `strong,weak,${randomBytes(48).toString("hex")},${index % 2},${1 - (index % 2)},0`);
       const input = await csv("big.csv", [HEADER, ...body]);
       const error = await failure({ input, runDirectory: join(disk.path, "run") });
-      expect(error).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.diskFull, location: { file: join(disk.path, "run", "dataset") } });
+      expect(error).toMatchObject({ code: CORE_ERROR_CODES.diskFull, location: { file: join(disk.path, "run", "dataset") } });
       expect(await listTree(disk.path)).toEqual([]);
     } finally {
       await disk.unmount();

@@ -1,4 +1,4 @@
-import { FILE_SYSTEM_ERROR_CODES, sha256 } from "@muffler/core";
+import { CORE_ERROR_CODES, sha256 } from "@muffler/core";
 import { mountSmallDisk } from "@muffler/core/testing";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -180,7 +180,7 @@ describe("a full disk (a small tmpfs; needs root)", () => {
       const error = await withEmbeddingCache({ embedder, cache, flushEvery: 10 })
         .embed(texts(400))
         .catch((thrown: unknown) => thrown);
-      expect(error).toMatchObject({ code: FILE_SYSTEM_ERROR_CODES.diskFull, kind: "input" });
+      expect(error).toMatchObject({ code: CORE_ERROR_CODES.diskFull, kind: "input" });
       const written = cache.stats.written;
       await cache.close();
       const reopened = await EmbeddingCache.open({ directory: disk.path, embedderId: embedder.id, dimension: 512 });
