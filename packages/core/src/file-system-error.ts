@@ -1,6 +1,6 @@
 import { mkdir, stat } from "node:fs/promises";
 import { CORE_ERROR_CODES } from "./errors.ts";
-import { MufflerError } from "./muffler-error.ts";
+import { isMufflerError, MufflerError } from "./muffler-error.ts";
 
 /**
  * The codes of failures the machine or the user's file system causes (not Muffler's bugs), a part of
@@ -47,7 +47,7 @@ function actionOf(syscall: string | undefined): FileSystemAction | undefined {
  * device", "Permission denied") are recognised too.
  */
 export function fileSystemError(error: unknown, options: FileSystemErrorOptions = {}): MufflerError | undefined {
-  if (error instanceof MufflerError) return undefined;
+  if (isMufflerError(error)) return undefined;
   const errno = errnoOf(error);
   let code = errno && ERRNO_CODES.has(errno.code) ? errno.code : undefined;
   if (code === undefined && error instanceof Error) code = errnoFromMessage(error.message);

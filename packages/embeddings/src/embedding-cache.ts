@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { appendFile, open, readdir, readFile, rm, stat } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { ensureDirectory, fileSystemError, isProcessAlive, MufflerError, sha256, withAtomicPath } from "@muffler/core";
+import { ensureDirectory, fileSystemError, isMufflerError, isProcessAlive, MufflerError, sha256, withAtomicPath } from "@muffler/core";
 import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 import { CacheLock } from "./internal/cache-lock.ts";
 
@@ -137,7 +137,7 @@ export class EmbeddingCache {
     try {
       await ensureDirectory(directory);
     } catch (error) {
-      if (error instanceof MufflerError && error.code !== "core/not-a-directory") throw error;
+      if (isMufflerError(error) && error.code !== "core/not-a-directory") throw error;
       throw new MufflerError(`cannot create the embedding cache folder: ${(error as Error).message}`, {
         code: EMBEDDINGS_ERROR_CODES.badCache,
         file: directory,

@@ -1,4 +1,4 @@
-import { CORE_ERROR_CODES, type ErrorKind, type MufflerErrorCode } from "@muffler/core";
+import type { ErrorKind, MufflerErrorCode } from "@muffler/core";
 import { ROUTER_ERROR_CODES } from "./errors.ts";
 
 /**
@@ -29,16 +29,6 @@ export const HTTP_STATUS_BY_CODE: { readonly [Code in MufflerErrorCode]?: number
   [ROUTER_ERROR_CODES.upstreamOverloaded]: 503,
   // The upstream's own 4xx status is relayed (a 429 stays a 429 so that clients back off); 400 when it is missing.
   [ROUTER_ERROR_CODES.upstreamRejected]: 400,
-  // The server's machine, not the client (exit 1 in the CLI, where the user owns the machine).
-  [CORE_ERROR_CODES.diskFull]: 507,
-  [CORE_ERROR_CODES.notWritable]: 500,
-  [CORE_ERROR_CODES.permissionDenied]: 500,
-  [CORE_ERROR_CODES.notADirectory]: 500,
-  [CORE_ERROR_CODES.isADirectory]: 500,
-  [CORE_ERROR_CODES.symlinkLoop]: 500,
-  [CORE_ERROR_CODES.nameTooLong]: 500,
-  [CORE_ERROR_CODES.ioError]: 500,
-  [CORE_ERROR_CODES.tooManyOpenFiles]: 503,
 };
 
 /** The status by kind for a code the table does not name. */

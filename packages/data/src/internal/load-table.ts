@@ -1,4 +1,4 @@
-import { fileSystemError, MufflerError } from "@muffler/core";
+import { fileSystemError, isMufflerError, MufflerError } from "@muffler/core";
 import { open, stat } from "node:fs/promises";
 import { DATA_ERROR_CODES } from "../errors.ts";
 import type { FileFormat } from "../file-format.ts";
@@ -32,7 +32,7 @@ export async function loadTable(session: DuckDbSession, options: { paths: string
     if (size === 0) throw new MufflerError("the file is empty.", { code: DATA_ERROR_CODES.emptyFile, file: path, hint: "Give a file with a header and at least one data row." });
     if (format === "csv" || format === "tsv") {
       await checkCsvHead(path, format).catch((error: unknown) => {
-        throw error instanceof MufflerError ? error : inputFileError(error, path);
+        throw isMufflerError(error) ? error : inputFileError(error, path);
       });
     }
   }
