@@ -14,7 +14,7 @@ export interface CsvHead {
 
 /** Rows read strictly: DuckDB's dialect sniffer samples about 20,000 rows, and a fault among them misleads it. */
 export const CSV_HEAD_ROWS = 20_480;
-const CHUNK_BYTES = 1 << 20;
+const FIRST_READ_BYTES = 4 << 20;
 /** A quoted field still open after this much text is taken as unclosed (no prompt is 64 MB). */
 const MAX_BYTES = 64 << 20;
 
@@ -23,22 +23,20 @@ const MAX_BYTES = 64 << 20;
  * (fields may be quoted with `"`, a quote inside is doubled, records end with LF or CRLF, blank lines are skipped),
  * and reports the first fault: a quote that never closes, text after a closing quote, or a row whose field count
  * differs from the header's. Returns `undefined` when the header has a single field (another delimiter: DuckDB's
- * sniffer handles that file).
+ * sniffer handles that file). Reads 4 MB first, more (doubling) only when the rows are longer.
  */
 export async function readCsvHead(path: string, options: { delimiter: "," | "\t"; maxRows?: number }): Promise<CsvHead | undefined> {
   const maxRows = options.maxRows ?? CSV_HEAD_ROWS;
   const handle = await open(path, "r");
   try {
-    let text = "";
-    let position = 0;
-    const decoder = new TextDecoder("utf-8");
-    const buffer = Buffer.alloc(CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
-      position += bytesRead;
-      const complete = bytesRead < CHUNK_BYTES;
-      text += decoder.decode(buffer.subarray(0, bytesRead), { stream: !complete });
-      const result = parseHead(text, options.delimiter, maxRows, complete || position >= MAX_BYTES);
+    const size = (await handle.stat()).size;
+    for (let bytes = FIRST_READ_BYTES; ; bytes *= 2) {
+      const length = Math.min(bytes, size, MAX_BYTES);
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      const complete = bytesRead >= size || bytesRead >= MAX_BYTES;
+      // A cut through a multi-byte character at the end only garbles the last (unparsed) row.
+      const result = parseHead(buffer.toString("utf8", 0, bytesRead), options.delimiter.charCodeAt(0), maxRows, complete);
       if (result !== "more") return result;
     }
   } finally {
@@ -46,67 +44,80 @@ export async function readCsvHead(path: string, options: { delimiter: "," | "\t"
   }
 }
 
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
 /** Parses `text`; `"more"` when it ends inside the first `maxRows` rows and more text may follow. */
-function parseHead(input: string, delimiter: string, maxRows: number, complete: boolean): CsvHead | undefined | "more" {
+function parseHead(input: string, delimiter: number, maxRows: number, complete: boolean): CsvHead | undefined | "more" {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const length = text.length;
   let header: string[] | undefined;
   let row = 0;
   let index = 0;
-  const length = text.length;
   while (index < length) {
-    // One record.
-    const fields: string[] = [];
+    // One record: count its fields (and keep their text for the header only).
+    const names: string[] | undefined = header === undefined ? [] : undefined;
+    let fields = 0;
+    let blank = true;
     for (;;) {
-      if (text[index] === '"') {
+      fields++;
+      if (text.charCodeAt(index) === QUOTE) {
+        blank = false;
         const openedAt = header === undefined ? 0 : row + 1;
-        let value = "";
         let from = index + 1;
+        let value = "";
         for (;;) {
           const quote = text.indexOf('"', from);
           if (quote === -1) {
             if (!complete) return "more";
             return { header: header ?? [], fault: { kind: "unclosed-quote", row: openedAt } };
           }
-          if (text[quote + 1] === '"') {
-            value += text.slice(from, quote + 1);
+          if (text.charCodeAt(quote + 1) === QUOTE) {
+            if (names) value += text.slice(from, quote + 1);
             from = quote + 2;
             continue;
           }
-          value += text.slice(from, quote);
+          if (names) value += text.slice(from, quote);
           index = quote + 1;
           break;
         }
-        fields.push(value);
-        const next = text[index];
-        if (next === undefined && !complete) return "more";
-        if (next !== undefined && next !== delimiter && next !== "\n" && next !== "\r") {
+        names?.push(value);
+        if (index >= length && !complete) return "more";
+        const next = text.charCodeAt(index);
+        if (index < length && next !== delimiter && next !== LF && next !== CR) {
           return { header: header ?? [], fault: { kind: "text-after-quote", row: openedAt, found: text.slice(index, index + 12) } };
         }
       } else {
         let end = index;
-        while (end < length && text[end] !== delimiter && text[end] !== "\n" && text[end] !== "\r") end++;
+        for (; end < length; end++) {
+          const code = text.charCodeAt(end);
+          if (code === delimiter || code === LF || code === CR) break;
+        }
         if (end === length && !complete) return "more";
-        fields.push(text.slice(index, end));
+        if (end > index) blank = false;
+        names?.push(text.slice(index, end));
         index = end;
       }
-      if (text[index] === delimiter) {
+      if (text.charCodeAt(index) === delimiter) {
+        blank = false;
         index++;
         continue;
       }
       // End of the record: CRLF, LF, CR or the end of the text.
-      if (text[index] === "\r") index++;
-      if (text[index] === "\n") index++;
+      if (text.charCodeAt(index) === CR) index++;
+      if (text.charCodeAt(index) === LF) index++;
       break;
     }
-    if (header === undefined) {
-      header = fields;
+    if (names) {
+      header = names;
       if (header.length < 2) return undefined;
       continue;
     }
-    if (fields.length === 1 && fields[0] === "") continue; // a blank line
+    if (blank) continue; // a blank line
     row++;
-    if (fields.length !== header.length) return { header, fault: { kind: "field-count", row, expected: header.length, found: fields.length } };
-    if (row >= maxRows) return { header };
+    if (fields !== header!.length) return { header: header!, fault: { kind: "field-count", row, expected: header!.length, found: fields } };
+    if (row >= maxRows) return { header: header! };
   }
   if (!complete) return "more";
   return header === undefined ? undefined : { header };
