@@ -1,11 +1,14 @@
 // The part of autocannon 8's API the benchmark uses (the package ships no types).
 declare module "autocannon" {
+  import type { EventEmitter } from "node:events";
   interface Request {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: string;
     setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
+    /** Called with each response (headers with lower-case names). */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
   }
   interface Options {
     url: string;
@@ -34,7 +37,12 @@ declare module "autocannon" {
     timeouts: number;
     non2xx: number;
     duration: number;
+    statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** A running load: emits `response` (client, status, bytes, latency ms) per response, and resolves with the result. */
+  export interface Instance extends EventEmitter, PromiseLike<Result> {
+    stop(): void;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

@@ -1,24 +1,23 @@
 // pnpm bench:server: load on POST /v1/route (autocannon, 32 connections, 20 s, distinct prompts of 20 to 400
-// characters) with the default embedder (use-lite) and with lexical, a 60 s memory-flatness run, and the library's
+// characters) with the default embedder (use-lite) and with lexical, an overload run at 256 connections (accepted
+// requests' p99, 503s with Retry-After, requests without an answer), a 60 s memory-flatness run, and the library's
 // route() latency. Writes bench-results/server.json. Not a test: figures depend on the machine and its load.
-import { fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeJsonAtomic } from "@muffler/core";
 import { createEmbedder } from "@muffler/embeddings";
-import { initializeParameters, saveRouterBundle } from "@muffler/model";
-import autocannon, { type Result as AutocannonResult } from "autocannon";
 import { Router } from "../src/router.ts";
+import { type ServerProcess, makeBenchBundle, startServerProcess } from "./bench-server.ts";
+import { type LoadRun, runLoad } from "./load.ts";
 import { benchmarkPrompts } from "./prompts.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const FLATNESS_SECONDS = Number(process.env.BENCH_FLATNESS_SECONDS ?? 60);
 const EMBEDDERS = (process.env.BENCH_EMBEDDERS ?? "use-lite,lexical").split(",");
+const OVERLOAD_CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 256);
 const OUTPUT = join(import.meta.dirname, "../../../bench-results/server.json");
-const STRONG = "gpt-4-1106-preview";
-const WEAK = "mistralai/Mixtral-8x7B-Instruct-v0.1";
 
 interface LoadResult {
   concurrency: number;
@@ -32,113 +31,85 @@ interface LoadResult {
   rssMbEnd: number;
 }
 
-/** A router bundle with freshly initialized parameters: routing speed does not depend on training. */
-async function makeFixture(directory: string, embedderName: string): Promise<void> {
-  const embedder = await createEmbedder(embedderName);
-  const models = [STRONG, WEAK].sort();
-  await saveRouterBundle(directory, {
-    parameters: initializeParameters({ models, hidden: 128, dimension: embedder.dimension, seed: 0 }),
-    manifest: {
-      format: "muffler-router",
-      version: 1,
-      models,
-      strongModel: STRONG,
-      weakModel: WEAK,
-      hidden: 128,
-      dimension: embedder.dimension,
-      embedder: { id: embedder.id, name: embedderName, dimension: embedder.dimension },
-    },
-  });
-  await embedder.dispose?.();
+interface OverloadResult {
+  connections: number;
+  seconds: number;
+  statuses: Record<string, number>;
+  acceptedPerSecond: number;
+  acceptedP50Ms: number;
+  acceptedP99Ms: number;
+  refusedWithoutRetryAfter: number;
+  unanswered: number;
 }
 
-interface Child {
-  url: string;
-  rssMb(): Promise<number>;
-  close(): Promise<void>;
-}
-
-async function startChild(directory: string): Promise<Child> {
-  const child = fork(join(import.meta.dirname, "serve-child.ts"), [directory], {
-    execArgv: ["--conditions=@muffler/source", "--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message: { type: string; url: string }) => resolve(message.url));
-    child.once("exit", (code) => reject(new Error(`the server process exited with code ${code}`)));
-  });
-  return {
-    url,
-    rssMb: () =>
-      new Promise((resolve) => {
-        child.once("message", (message: { rssBytes: number }) => resolve(message.rssBytes / 2 ** 20));
-        child.send({ type: "rss" });
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        child.once("exit", () => resolve());
-        child.send({ type: "close" });
-      }),
-  };
-}
-
-async function load(url: string, seconds: number, prompts: string[]): Promise<AutocannonResult> {
+function routeLoad(url: string, connections: number, seconds: number, prompts: string[]): Promise<LoadRun> {
   let next = 0;
-  return autocannon({
-    url: `${url}/v1/route`,
-    connections: CONCURRENCY,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ threshold: 0.5, prompt: prompts[next++ % prompts.length] }) }),
-      },
-    ],
-  });
+  return runLoad({ url: `${url}/v1/route`, connections, seconds, body: () => JSON.stringify({ threshold: 0.5, prompt: prompts[next++ % prompts.length] }) });
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-async function benchEmbedder(name: string, directory: string, prompts: string[]): Promise<{ load: LoadResult; flatness?: { seconds: number; rssMb: number[] } }> {
-  const child = await startChild(directory);
+async function warmUp(child: ServerProcess): Promise<void> {
+  // Model graph compilation, JIT: two bursts of `CONCURRENCY` requests with prompts the measured run does not use,
+  // each awaited, so that no backlog of warm-up requests is left to slow the measured run.
+  const prompts = benchmarkPrompts({ count: CONCURRENCY * 2, seed: 99 });
+  for (let burst = 0; burst < 2; burst++) {
+    await Promise.all(
+      prompts.slice(burst * CONCURRENCY, (burst + 1) * CONCURRENCY).map((prompt) =>
+        fetch(`${child.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ threshold: 0.5, prompt }) }).then((response) => response.arrayBuffer()),
+      ),
+    );
+  }
+}
+
+async function benchEmbedder(
+  name: string,
+  directory: string,
+  prompts: string[],
+): Promise<{ load: LoadResult; overload?: OverloadResult; flatness?: { seconds: number; rssMb: number[] } }> {
+  const child = await startServerProcess(directory);
   try {
-    // Warm up (model graph compilation, JIT) with prompts the measured run does not use: two bursts of `CONCURRENCY`
-    // requests, each awaited, so that no backlog of warm-up requests is left to slow the measured run.
-    const warmUp = benchmarkPrompts({ count: CONCURRENCY * 2, seed: 99 });
-    for (let burst = 0; burst < 2; burst++) {
-      await Promise.all(
-        warmUp.slice(burst * CONCURRENCY, (burst + 1) * CONCURRENCY).map((prompt) =>
-          fetch(`${child.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ threshold: 0.5, prompt }) }).then((response) => response.arrayBuffer()),
-        ),
-      );
-    }
+    await warmUp(child);
     const rssMbStart = await child.rssMb();
-    const result = await load(child.url, SECONDS, prompts);
+    const result = await routeLoad(child.url, CONCURRENCY, SECONDS, prompts);
     const rssMbEnd = await child.rssMb();
+    const answered = Object.values(result.statuses).reduce((sum, count) => sum + count, 0);
     const loadResult: LoadResult = {
       concurrency: CONCURRENCY,
-      seconds: round(result.duration, 2),
-      requests: result.requests.total,
-      requestsPerSecond: round(result.requests.total / result.duration),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      errors: result.errors + result.timeouts + result.non2xx,
+      seconds: result.seconds,
+      requests: answered,
+      requestsPerSecond: round(answered / result.seconds),
+      p50Ms: result.acceptedP50Ms,
+      p99Ms: result.allP99Ms,
+      errors: answered - (result.statuses["200"] ?? 0) + result.unanswered,
       rssMbStart: round(rssMbStart),
       rssMbEnd: round(rssMbEnd),
     };
+    let overload: OverloadResult | undefined;
+    if (OVERLOAD_CONNECTIONS > 0) {
+      const run = await routeLoad(child.url, OVERLOAD_CONNECTIONS, SECONDS, benchmarkPrompts({ count: 100_000, seed: 3 }));
+      overload = {
+        connections: OVERLOAD_CONNECTIONS,
+        seconds: run.seconds,
+        statuses: run.statuses,
+        acceptedPerSecond: run.acceptedPerSecond,
+        acceptedP50Ms: run.acceptedP50Ms,
+        acceptedP99Ms: run.acceptedP99Ms,
+        refusedWithoutRetryAfter: run.refusedWithoutRetryAfter,
+        unanswered: run.unanswered,
+      };
+    }
     let flatness: { seconds: number; rssMb: number[] } | undefined;
     if (FLATNESS_SECONDS > 0) {
       const samples: number[] = [await child.rssMb()];
-      const running = load(child.url, FLATNESS_SECONDS, benchmarkPrompts({ count: 100_000, seed: 7 }));
+      const running = routeLoad(child.url, CONCURRENCY, FLATNESS_SECONDS, benchmarkPrompts({ count: 100_000, seed: 7 }));
       const timer = setInterval(() => void child.rssMb().then((rss) => samples.push(round(rss))), 10_000);
       await running;
       clearInterval(timer);
       samples.push(round(await child.rssMb()));
       flatness = { seconds: FLATNESS_SECONDS, rssMb: samples.map((sample) => round(sample)) };
     }
-    return { load: loadResult, ...(flatness !== undefined && { flatness }) };
+    return { load: loadResult, ...(overload !== undefined && { overload }), ...(flatness !== undefined && { flatness }) };
   } finally {
     await child.close();
   }
@@ -183,13 +154,16 @@ try {
   const routeP50: Record<string, { p50Ms: number; p90Ms: number; runs: number }> = {};
   const embedderAlone: Record<string, { promptsPerSecond: number; prompts: number; batchSize: number }> = {};
   const memoryFlatness: Record<string, { seconds: number; rssMb: number[] }> = {};
+  const overloads: Record<string, OverloadResult> = {};
+  const loadAtStart = round(loadavg()[0]!, 2);
   for (const name of EMBEDDERS) {
     const directory = join(root, name);
-    await makeFixture(directory, name);
+    await makeBenchBundle(directory, name);
     routeP50[name] = await routeLatency(directory);
     embedderAlone[name] = await embedderThroughput(name, prompts);
-    const { load: loadResult, flatness } = await benchEmbedder(name, directory, prompts);
+    const { load: loadResult, overload, flatness } = await benchEmbedder(name, directory, prompts);
     results[name] = loadResult;
+    if (overload !== undefined) overloads[name] = overload;
     if (flatness !== undefined) memoryFlatness[name] = flatness;
     console.log(`${name}: ${loadResult.requestsPerSecond} req/s, p50 ${loadResult.p50Ms} ms, p99 ${loadResult.p99Ms} ms, errors ${loadResult.errors}, rss ${loadResult.rssMbStart} -> ${loadResult.rssMbEnd} MB; route() p50 ${routeP50[name]!.p50Ms} ms; embedder alone ${embedderAlone[name]!.promptsPerSecond} prompts/s`);
   }
@@ -198,16 +172,21 @@ try {
     endpoint: "POST /v1/route",
     prompts: "distinct, 20 to 400 characters (seeded)",
     ...results,
+    overload: overloads,
     memoryFlatness,
     routeLatency: { prompt: "What is the capital of France?", ...routeP50 },
     embedderAlone,
-    machine: { node: process.version, cpus: (await import("node:os")).cpus().length, loadAverage1m: round(loadavg()[0]!, 2) },
+    machine: { node: process.version, cpus: (await import("node:os")).cpus().length, loadAverage1m: { start: loadAtStart, end: round(loadavg()[0]!, 2) } },
     measuredAt: new Date().toISOString(),
   };
   await writeJsonAtomic(OUTPUT, output);
   console.log(["", "embedder   req/s   p50 ms  p99 ms  errors  rss MB start -> end  route() p50 ms"]
     .concat(Object.entries(results).map(([name, r]) => `${name.padEnd(9)} ${String(r.requestsPerSecond).padStart(6)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)}  ${r.rssMbStart} -> ${r.rssMbEnd}  ${routeP50[name]!.p50Ms}`))
     .join("\n"));
+  for (const [name, run] of Object.entries(overloads)) {
+    console.log(`overload (${name}, ${run.connections} connections): statuses ${JSON.stringify(run.statuses)}, accepted ${run.acceptedPerSecond}/s, accepted p50 ${run.acceptedP50Ms} ms, p99 ${run.acceptedP99Ms} ms, 503 without Retry-After ${run.refusedWithoutRetryAfter}, unanswered ${run.unanswered}`);
+  }
+  console.log(`load average (1 min): ${loadAtStart} at start, ${round(loadavg()[0]!, 2)} at end`);
   for (const [name, flatness] of Object.entries(memoryFlatness)) console.log(`memory over ${flatness.seconds} s under load (${name}): ${flatness.rssMb.join(", ")} MB`);
   console.log(`wrote ${OUTPUT}`);
 } finally {

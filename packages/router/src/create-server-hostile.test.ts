@@ -160,6 +160,9 @@ describe("aborted requests", () => {
     }
     expect(metrics).toContain('muffler_http_requests_total{route="/v1/chat/completions",status="499"} 1');
     expect(logs.join("")).toMatch(/"msg":"request aborted by the client"/);
+    // The upstream call stopped because the client left: no upstream error, no fallback.
+    expect(metrics).not.toMatch(/muffler_upstream_errors_total\{[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/muffler_upstream_requests_total\{upstream="strong",outcome="client-aborted"\} 1/);
   });
 });
 
@@ -183,5 +186,19 @@ describe("overload", () => {
     const metrics = await metricsOf(url);
     expect(metrics).toContain('muffler_http_requests_total{route="/v1/route",status="503"} 2');
     expect(metrics).toMatch(/muffler_rejected_requests_total\{reason="queue-full"\} 3/);
+  });
+});
+
+describe("metrics (prom-client)", () => {
+  it("keeps upstream latency buckets past 10 s (a model's answer can take minutes), and serves Prometheus text", async () => {
+    const { url, client } = await start();
+    await client.chat.completions.create({ model: "router-mf-0.5", messages: hardMessages });
+    const response = await fetch(`${url}/metrics`);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    const text = await response.text();
+    for (const bound of ["10", "30", "60", "120", "300"]) {
+      expect(text, bound).toMatch(new RegExp(`muffler_upstream_duration_seconds_bucket\\{(?=[^}]*le="${bound}")(?=[^}]*upstream="strong")[^}]*\\} 1`));
+    }
+    expect(text).toMatch(/# TYPE muffler_upstream_duration_seconds histogram/);
   });
 });

@@ -1,12 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Registry } from "prom-client";
 import { z } from "zod";
 import { ROUTER_ERROR_CODES } from "./errors.ts";
 import { httpStatusFor } from "./http-status.ts";
 import { jsonDepthExceeds } from "./internal/json-depth.ts";
 import { HttpError, clientErrorAnswer, openAIErrorType, rawHttpAnswer, toHttpError } from "./internal/openai-error.ts";
-import { MetricsRegistry } from "./internal/metrics-registry.ts";
+import { ClusterMetricsWorker } from "./internal/cluster-metrics.ts";
+import { ServerMetrics } from "./internal/server-metrics.ts";
 import { StreamEvents } from "./internal/stream-events.ts";
 import { UPSTREAM_CONFIG_STATUSES, UpstreamFailure, callUpstream } from "./internal/upstream.ts";
 import { parseRouterModel } from "./parse-router-model.ts";
@@ -42,6 +44,11 @@ export interface CreateServerOptions {
    * at once, instead of queueing without bound. @default 64
    */
   maxQueuedRequests?: number;
+  /**
+   * In a `node:cluster` worker whose primary runs `serveClusterMetrics` (`muffler serve --workers N`), answer
+   * `/metrics` with the sum over every worker; elsewhere this has no effect. @default true
+   */
+  clusterMetrics?: boolean;
   /** How long `close()` waits for in-flight requests before cutting connections. @default 10000 */
   shutdownTimeoutMs?: number;
   /** fetch used for upstream calls (tests pass their own). @default globalThis.fetch */
@@ -96,7 +103,11 @@ const CLIENT_CLOSED_STATUS = "499";
  */
 export class MufflerServer {
   readonly app: FastifyInstance;
-  readonly metrics: MetricsRegistry;
+  /** The prom-client registry behind `/metrics` (this process's metrics; `/metrics` itself sums a cluster's workers). */
+  readonly metrics: Registry;
+  readonly #metrics: ServerMetrics;
+  readonly #clusterMetrics: ClusterMetricsWorker | undefined;
+  #inFlight = 0;
   readonly #options: CreateServerOptions;
   readonly #redact: (text: string) => string;
   #closing: Promise<void> | undefined;
@@ -109,7 +120,13 @@ export class MufflerServer {
 
   constructor(options: CreateServerOptions) {
     this.#options = options;
-    this.metrics = new MetricsRegistry();
+    this.#metrics = new ServerMetrics({
+      models: [options.router.strongModel, options.router.weakModel],
+      inFlight: () => this.#inFlight,
+      queued: () => this.#queued,
+    });
+    this.metrics = this.#metrics.registry;
+    this.#clusterMetrics = (options.clusterMetrics ?? true) ? new ClusterMetricsWorker(this.metrics) : undefined;
     const secrets = [...(options.apiKeys ?? []), options.upstreams?.strong.apiKey, options.upstreams?.weak.apiKey].filter(
       (secret): secret is string => typeof secret === "string" && secret.length >= 4,
     );
@@ -163,6 +180,7 @@ export class MufflerServer {
         await this.app.close();
       } finally {
         clearTimeout(timeout);
+        this.#clusterMetrics?.close();
         await this.#options.router.close();
       }
     })();
@@ -186,47 +204,26 @@ export class MufflerServer {
   }
 
   #registerRoutes(): void {
-    const { app, metrics } = this;
+    const { app } = this;
     const router = this.#options.router;
-    const countRequest = metrics.counter("muffler_http_requests_total", "HTTP requests by route and status code.");
-    const observeRequest = metrics.histogram("muffler_http_request_duration_seconds", "HTTP request latency by route (to the last byte).");
-    const countRouted = metrics.counter("muffler_routed_total", "Routing decisions by chosen model.");
-    const observeRouting = metrics.histogram("muffler_routing_duration_seconds", "Time to reach a routing decision (embedding included).");
-    const countUpstream = metrics.counter("muffler_upstream_requests_total", "Upstream calls by upstream and outcome.");
-    const countUpstreamError = metrics.counter("muffler_upstream_errors_total", "Upstream failures by upstream and reason.");
-    const observeUpstream = metrics.histogram("muffler_upstream_duration_seconds", "Upstream latency to the response headers, by upstream.");
-    const countFallback = metrics.counter("muffler_fallbacks_total", "Requests sent to the strong upstream because the weak one failed.");
-    const countFailSafe = metrics.counter("muffler_fail_safe_total", "Fail-safe decisions (strong model) because the embedder failed.");
-    const countRejected = metrics.counter("muffler_rejected_requests_total", "Requests refused with 503 before routing, by reason (queue-full, shutting-down).");
-    let inFlight = 0;
-    metrics.gauge("muffler_in_flight_requests", "Requests being served.", () => [{ labels: {}, value: inFlight }]);
-    metrics.gauge("muffler_queued_requests", "Requests waiting for a routing decision (bounded by maxQueuedRequests).", () => [{ labels: {}, value: this.#queued }]);
-    this.#countClientError = (status) => countRequest({ route: "client-error", status: String(status) });
+    const m = this.#metrics;
+    this.#countClientError = (status) => m.requests.inc({ route: "client-error", status: String(status) });
     const maxQueued = this.#options.maxQueuedRequests ?? 64;
-    metrics.gauge("muffler_routed_share", "Share of routing decisions per model since start.", () => {
-      const series = metrics.counterSeries("muffler_routed_total");
-      const total = [...series.values()].reduce((sum, value) => sum + value, 0);
-      return [router.strongModel, router.weakModel].map((model) => ({
-        labels: { model },
-        value: total === 0 ? 0 : metrics.counterValue("muffler_routed_total", { model }) / total,
-      }));
-    });
-    for (const model of [router.strongModel, router.weakModel]) countRouted({ model }, 0);
 
     const apiKeys = (this.#options.apiKeys ?? []).map((key) => Buffer.from(key));
     app.addHook("onRequest", async (request, reply) => {
-      inFlight++;
+      this.#inFlight++;
       const started = performance.now();
       // "close" fires whether the response finished or the client went away (onResponse runs only in the first case,
       // and not at all for a hijacked stream): every request is counted here, once.
       reply.raw.once("close", () => {
-        inFlight--;
+        this.#inFlight--;
         const route = request.routeOptions.url ?? "unmatched";
         const finished = reply.raw.writableFinished;
         const clientError = this.#clientErrorStatus.get(request.raw.socket);
         const status = finished ? String(reply.raw.statusCode) : clientError !== undefined ? String(clientError) : CLIENT_CLOSED_STATUS;
-        countRequest({ route, status });
-        observeRequest({ route }, (performance.now() - started) / 1000);
+        m.requests.inc({ route, status });
+        m.requestDuration.observe({ route }, (performance.now() - started) / 1000);
         if (!finished && clientError === undefined) {
           request.log.info({ route, elapsedMs: Math.round(performance.now() - started), headersSent: reply.raw.headersSent }, "request aborted by the client");
         }
@@ -234,7 +231,7 @@ export class MufflerServer {
       });
       if (this.#draining) {
         void reply.header("connection", "close");
-        countRejected({ reason: "shutting-down" });
+        m.rejected.inc({ reason: "shutting-down" });
         throw new HttpError(ROUTER_ERROR_CODES.shuttingDown, "The server is shutting down; retry the request.", { headers: { "retry-after": RETRY_AFTER_SECONDS } });
       }
       if (apiKeys.length === 0 || request.url === "/health") return;
@@ -262,7 +259,7 @@ export class MufflerServer {
     const decide = async (input: Parameters<Router["route"]>[0], threshold: RouteThreshold & { turns?: (typeof ROUTE_TURNS)[number] }): Promise<RouteDecision> => {
       // The bounded queue: past maxQueuedRequests waiting decisions, refuse at once rather than queue without bound.
       if (this.#queued >= maxQueued) {
-        countRejected({ reason: "queue-full" });
+        m.rejected.inc({ reason: "queue-full" });
         throw new HttpError(ROUTER_ERROR_CODES.overloaded, `The server is overloaded (${maxQueued} requests already wait for routing); retry after ${RETRY_AFTER_SECONDS} s.`, {
           headers: { "retry-after": RETRY_AFTER_SECONDS },
         });
@@ -275,9 +272,9 @@ export class MufflerServer {
       } finally {
         this.#queued--;
       }
-      observeRouting({}, (performance.now() - started) / 1000);
-      countRouted({ model: decision.model });
-      if (decision.failSafe !== undefined) countFailSafe({ reason: decision.failSafe });
+      m.routingDuration.observe((performance.now() - started) / 1000);
+      m.routed.inc({ model: decision.model });
+      if (decision.failSafe !== undefined) m.failSafe.inc({ reason: decision.failSafe });
       return decision;
     };
 
@@ -288,8 +285,9 @@ export class MufflerServer {
     }));
 
     app.get("/metrics", async (_request, reply) => {
-      void reply.type("text/plain; version=0.0.4; charset=utf-8");
-      return metrics.render();
+      void reply.type(this.metrics.contentType);
+      // Under `--workers N` the primary sums every worker's registry; otherwise (or if it does not answer) this one's.
+      return (await this.#clusterMetrics?.aggregated()) ?? (await m.text());
     });
 
     app.get("/v1/models", async () => {
@@ -359,13 +357,18 @@ export class MufflerServer {
             signal: clientGone.signal,
             label: chosen,
           });
-          observeUpstream({ upstream: chosen }, (performance.now() - started) / 1000);
+          m.upstreamDuration.observe({ upstream: chosen }, (performance.now() - started) / 1000);
           return result;
         } catch (error) {
           if (!(error instanceof UpstreamFailure)) throw error;
+          // The client went away and the call was stopped for it: not an upstream failure (nor a reason to fall back).
+          if (clientGone.signal.aborted) {
+            m.upstreamRequests.inc({ upstream: chosen, outcome: "client-aborted" });
+            throw error;
+          }
           const reason = error.reason;
-          countUpstreamError({ upstream: chosen, reason });
-          countUpstream({ upstream: chosen, outcome: "error" });
+          m.upstreamErrors.inc({ upstream: chosen, reason });
+          m.upstreamRequests.inc({ upstream: chosen, outcome: "error" });
           request.log.warn({ upstream: chosen, reason }, this.#redact(String((error as Error).message)));
           throw error;
         }
@@ -377,7 +380,7 @@ export class MufflerServer {
       } catch (error) {
         const retriable = error instanceof UpstreamFailure && error.retriable;
         if (side === "weak" && retriable && (this.#options.fallbackToStrong ?? true) && !clientGone.signal.aborted) {
-          countFallback();
+          m.fallbacks.inc();
           fellBack = true;
           side = "strong";
           try {
@@ -391,7 +394,7 @@ export class MufflerServer {
           throw this.#upstreamHttpError(error, side);
         }
       }
-      countUpstream({ upstream: side, outcome: "ok" });
+      m.upstreamRequests.inc({ upstream: side, outcome: "ok" });
       const headers: Record<string, string> = {
         "x-muffler-model": side === "strong" ? router.strongModel : router.weakModel,
         "x-muffler-win-rate": decision.winRate === null ? "none" : decision.winRate.toFixed(6),
@@ -404,7 +407,7 @@ export class MufflerServer {
         void reply.code(result.status).headers(headers);
         return result.body;
       }
-      await this.#pipeStream(request, reply, result, headers, side, countUpstreamError);
+      await this.#pipeStream(request, reply, result, headers, side);
       return reply;
     });
   }
@@ -415,7 +418,6 @@ export class MufflerServer {
     result: Extract<Awaited<ReturnType<typeof callUpstream>>, { kind: "stream" }>,
     headers: Record<string, string>,
     side: Side,
-    countUpstreamError: (labels: Record<string, string>) => void,
   ): Promise<void> {
     reply.hijack();
     const raw = reply.raw;
@@ -471,7 +473,7 @@ export class MufflerServer {
       return;
     }
     if (failure !== undefined) {
-      countUpstreamError({ upstream: side, reason: timedOut ? "timeout" : "stream-cut" });
+      this.#metrics.upstreamErrors.inc({ upstream: side, reason: timedOut ? "timeout" : "stream-cut" });
       request.log.warn({ upstream: side }, failure);
       const code = timedOut ? ROUTER_ERROR_CODES.upstreamTimeout : ROUTER_ERROR_CODES.upstreamStreamInterrupted;
       const event = { error: { message: failure, type: openAIErrorType(httpStatusFor({ code, kind: "internal" }), code), param: null, code } };

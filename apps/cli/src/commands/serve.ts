@@ -1,6 +1,6 @@
 import cluster from "node:cluster";
 import { MufflerError } from "@muffler/core";
-import { ROUTE_TURNS, ROUTER_ERROR_CODES, Router, createServer, loadServerConfig } from "@muffler/router";
+import { ROUTE_TURNS, ROUTER_ERROR_CODES, Router, createServer, loadServerConfig, serveClusterMetrics } from "@muffler/router";
 import type { MufflerServer, RouteTurns, ServerConfig } from "@muffler/router";
 import { Command } from "commander";
 
@@ -39,7 +39,7 @@ export function serveCommand(): Command {
     .option("--max-queued-requests <n>", "requests per process waiting for a routing decision before new ones get 503 with Retry-After (default 64)")
     .option("--turns <turns>", `which turns of a conversation count: ${ROUTE_TURNS.join(", ")} (default last-user)`)
     .option("--log-level <level>", "fatal, error, warn, info, debug or silent", "info")
-    .option("--workers <n>", "server processes sharing the port, each with its own router and embedder (the embedder is single-threaded: up to one per free core; /metrics is per process)", "1")
+    .option("--workers <n>", "server processes sharing the port, each with its own router and embedder (the embedder is single-threaded: up to one per free core; /metrics sums every worker)", "1")
     .action(async (flags: ServeFlags) => {
       const workers = integer(flags.workers, "--workers") ?? 1;
       if (workers > 1 && cluster.isPrimary) {
@@ -68,9 +68,11 @@ export function serveCommand(): Command {
 /**
  * The primary of `--workers N`: forks N processes that run this same command and share the port (node:cluster hands
  * out the connections). SIGINT/SIGTERM reach every worker, which drains and exits; a worker that fails stops them all.
+ * The primary answers each worker's `/metrics` with the sum over all workers (prom-client's cluster aggregation).
  * Resolves with the exit code.
  */
 async function runWorkers(count: number): Promise<number> {
+  const stopMetrics = serveClusterMetrics();
   let stopping = false;
   let exitCode = 0;
   const stopAll = () => {
@@ -92,6 +94,7 @@ async function runWorkers(count: number): Promise<number> {
     });
   });
   await Promise.all(exits);
+  stopMetrics();
   process.removeListener("SIGINT", stopAll);
   process.removeListener("SIGTERM", stopAll);
   return exitCode;
