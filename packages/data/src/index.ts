@@ -29,3 +29,5 @@ export { isHubId, parseHubId } from "./hub-input.ts";
 export type { HubOptions } from "./hub-input.ts";
 export { DATA_ERROR_CODES } from "./errors.ts";
 export type { DataErrorCode } from "./errors.ts";
+export { DEFAULT_VALIDATION_RATIO, splitValidation } from "./split-validation.ts";
+export type { SplitValidationOptions, ValidationSplit } from "./split-validation.ts";

@@ -293,8 +293,9 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
       const copy = (sql: string, name: string) => session.run(`COPY (${sql}) TO ${file(name)} (${PARQUET_OPTIONS})`);
       // Each split keeps file order, and a raw row's position in its file is its prompt index. The encoded files take
       // that position from the raw files (parquet's file_row_number), so the two always agree.
-      await copy(`SELECT ${rawColumns} FROM kept WHERE ${trainPredicate}`, "raw/train.parquet");
-      await copy(`SELECT ${rawColumns} FROM kept WHERE NOT (${trainPredicate})`, "raw/test.parquet");
+      // ORDER BY: the split's semi-join does not keep scan order (a split tie's two rows share a source row: label orders them).
+      await copy(`SELECT ${rawColumns} FROM kept WHERE ${trainPredicate} ORDER BY source_row, label`, "raw/train.parquet");
+      await copy(`SELECT ${rawColumns} FROM kept WHERE NOT (${trainPredicate}) ORDER BY source_row, label`, "raw/test.parquet");
       const rawRows = (name: string) => `(SELECT CAST(file_row_number AS INTEGER) AS prompt_index, model_a, model_b, label FROM read_parquet(${file(name)}, file_row_number = true))`;
       await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/test.parquet")}`, "encoded/test.parquet");
       const labelCounts = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } } as Record<"train" | "test", Record<string, number>>;
@@ -341,10 +342,13 @@ function normalizedPrompt(column: string): string {
 }
 
 /**
- * Decides the split without moving rows: a battle is in train when its key is at or below the key of the
- * n_train-th battle (keys: DuckDB's `hash(source_row, seed)` when shuffling, deterministic for a DuckDB version and a
- * seed; else `source_row`, i.e. file order). Ties of the key are broken by `source_row`, so sizes are exact and follow
- * scikit-learn's train_test_split: the test split gets ceil((1 - ratio) * n) battles (per label when stratified).
+ * Decides the split without moving rows, by PROMPT: every battle of one prompt text lands in the same split (a prompt
+ * repeated in the data never sits on both sides). Prompt groups are ordered by a key (DuckDB's `hash(prompt, seed)`
+ * when shuffling, deterministic for a DuckDB version and a seed; else the group's first source row, i.e. file order;
+ * ties broken by the first source row) and dealt to train until it holds n_train = n - ceil((1 - ratio) * n) battles
+ * (scikit-learn's train_test_split sizes, per label when stratified): the group that crosses the boundary goes to
+ * train whole, so with repeated prompts train may hold a few battles more. Stratified: a group's label is the label of
+ * its first battle.
  */
 async function split(
   session: DuckDbSession,
@@ -352,48 +356,28 @@ async function split(
 ): Promise<{ trainPredicate: string; rows: { train: number; test: number } }> {
   const { splitRatio, seed } = options;
   const testSize = (n: number) => Math.ceil(Number(((1 - splitRatio) * n).toFixed(9)));
-  const key = options.shuffle ? `hash(source_row, ${seed})` : "CAST(source_row AS UBIGINT)";
-  const groups: { condition: string; size: number }[] = [];
-  if (options.stratify) {
-    for (const row of await session.rows("SELECT label, count(*) AS n FROM kept GROUP BY ALL ORDER BY label")) {
-      groups.push({ condition: `label = ${sqlString(String(row["label"]))}`, size: Number(row["n"]) });
-    }
-  } else {
-    groups.push({ condition: "TRUE", size: options.kept });
+  const key = options.shuffle ? `hash(prompt, ${seed})` : "CAST(min(source_row) AS UBIGINT)";
+  const stratum = options.stratify ? "arg_min(label, source_row)" : "'all'";
+  await session.run(`CREATE OR REPLACE TABLE split_groups AS
+    SELECT prompt, ${key} AS k, min(source_row) AS first_row, count(*) AS n, ${stratum} AS stratum FROM kept GROUP BY prompt`);
+  const targets: string[] = [];
+  for (const row of await session.rows("SELECT stratum, sum(n) AS n FROM split_groups GROUP BY ALL ORDER BY stratum")) {
+    const size = Number(row["n"]);
+    targets.push(`WHEN stratum = ${sqlString(String(row["stratum"]))} THEN ${size - testSize(size)}`);
   }
-  const parts: string[] = [];
-  for (const group of groups) {
-    const train = group.size - testSize(group.size);
-    const test = group.size - train;
-    if (train <= 0 || test <= 0) {
-      parts.push(`(${group.condition} AND ${train > 0 ? "TRUE" : "FALSE"})`);
-      continue;
-    }
-    // Find the boundary from the smaller side (a top-N of n_test rows is cheaper than one of n_train).
-    const ascending = train <= test;
-    const direction = ascending ? "ASC" : "DESC";
-    const boundary = (await session.rows(`SELECT ${key} AS k, source_row AS s FROM kept WHERE ${group.condition} ORDER BY k ${direction}, s ${direction} LIMIT 1 OFFSET ${(ascending ? train : test) - 1}`))[0]!;
-    const k = String(boundary["k"]);
-    const s = String(boundary["s"]);
-    parts.push(
-      ascending
-        ? `(${group.condition} AND (${key} < ${k} OR (${key} = ${k} AND source_row <= ${s})))`
-        : `(${group.condition} AND NOT (${key} > ${k} OR (${key} = ${k} AND source_row >= ${s})))`,
-    );
-  }
-  const trainPredicate = parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
-  // Sizes follow from the boundaries (ties of the key are broken by source_row), so no pass over the rows is needed.
-  const rows = { train: 0, test: 0 };
-  for (const group of groups) {
-    rows.test += testSize(group.size);
-    rows.train += group.size - testSize(group.size);
-  }
+  await session.run(`CREATE OR REPLACE TABLE train_prompts AS
+    SELECT prompt FROM (
+      SELECT prompt, stratum, sum(n) OVER (PARTITION BY stratum ORDER BY k, first_row ROWS UNBOUNDED PRECEDING) - n AS before FROM split_groups
+    ) WHERE before < (CASE ${targets.join(" ")} ELSE 0 END)`);
+  const trainPredicate = "(prompt IN (SELECT prompt FROM train_prompts))";
+  const train = await session.number(`SELECT count(*) FROM kept WHERE ${trainPredicate}`);
+  const rows = { train, test: options.kept - train };
   if (rows.train === 0 || rows.test === 0) {
     throw new MufflerError(`the split ratio ${splitRatio} leaves the ${rows.train === 0 ? "train" : "test"} split empty (${options.kept} battles).`, {
       code: DATA_ERROR_CODES.tooFewRows,
       file: options.displayPath,
       field: "splitRatio",
-      hint: "Use more battles or a split ratio nearer 0.5.",
+      hint: "Use more battles (or more distinct prompts) or a split ratio nearer 0.5.",
     });
   }
   return { trainPredicate, rows };

@@ -90,3 +90,6 @@ export const trainingOptionsSchema = z.object({
 });
 
 export type ResolvedTrainingOptions = z.infer<typeof trainingOptionsSchema>;
+
+/** Every default of {@link TrainingOptions}, in one place (the schema's defaults): what the CLI shows in `--help`. */
+export const DEFAULT_TRAINING_OPTIONS: ResolvedTrainingOptions = trainingOptionsSchema.parse({});

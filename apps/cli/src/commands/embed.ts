@@ -1,17 +1,25 @@
 import { join } from "node:path";
 import { MufflerError, runPaths } from "@muffler/core";
 import { loadBenchmark, readPreparedBattles } from "@muffler/data";
-import { createEmbedder, EMBEDDER_NAMES, EmbeddingCache, EMBEDDINGS_ERROR_CODES, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
+import { createEmbedder, DEFAULT_BATCH_SIZE, EMBEDDER_NAMES, EmbeddingCache, EMBEDDINGS_ERROR_CODES, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
 import type { Embedder, EmbeddingCacheStats } from "@muffler/embeddings";
 import { Command, Option } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
+import { parseNumberFlag } from "../parse-flags.ts";
 import { createProgressBar } from "../progress-bar.ts";
 
-/** The flags of `muffler embed` (also what `muffler run`'s embed stage passes). */
-export interface EmbedFlags {
+/** The flags of `muffler embed`. */
+interface EmbedFlags extends Omit<EmbedRunOptions, "batchSize" | "quiet"> {
+  batchSize?: string;
+  json?: boolean;
+}
+
+/** The typed options of {@link runEmbed} (what `muffler run`'s embed stage passes). */
+export interface EmbedRunOptions {
   run?: string;
   embedder: string;
-  batchSize: string;
+  /** Texts per model call. @default DEFAULT_BATCH_SIZE of @muffler/embeddings */
+  batchSize?: number;
   cache?: string;
   benchmark?: string;
   allowDownload?: boolean;
@@ -27,7 +35,8 @@ export interface EmbedFlags {
   dimensions?: string;
   /** openai:<model>: requests in flight. @default "4" */
   concurrency?: string;
-  json?: boolean;
+  /** No progress bars. @default false */
+  quiet?: boolean;
 }
 
 /** One embedded set of prompts (a split or a benchmark). */
@@ -61,7 +70,7 @@ export function embedCommand(): Command {
     .description("Embed a prepared run's train and test prompts into <run>/embeddings/ (or a benchmark's prompts into the cache).")
     .option("--run <dir>", "the run directory prepared by `muffler prepare`")
     .option("--embedder <name>", `the embedder: ${EMBEDDER_NAMES.join(", ")}`, "use-lite")
-    .option("--batch-size <n>", "texts per model call", "64")
+    .option("--batch-size <n>", `texts per model call (default ${DEFAULT_BATCH_SIZE})`)
     .option("--cache <dir>", "the embedding cache folder (default <run>/embeddings/cache); share one between runs to never embed a prompt twice")
     .option("--benchmark <path>", "embed this benchmark's prompts into the cache (MMLU folder, GSM8K CSV, MT-Bench judgements)")
     .addOption(new Option("--engine <engine>", "use-lite: onnx (onnxruntime-node, native) or tfjs (@tensorflow/tfjs, wasm or tfjs-node when installed)").choices(["onnx", "tfjs"]).default("onnx"))
@@ -73,16 +82,15 @@ export function embedCommand(): Command {
     .option("--concurrency <n>", "openai:<model>: requests in flight at once (default 4)")
     .option("--json", "print the result as JSON")
     .action(async (flags: EmbedFlags) => {
-      const result = await runEmbed(flags);
-      printResult(flags, result, () => summary(result));
+      const { batchSize: batchSizeFlag, json, ...rest } = flags;
+      const batchSize = parseNumberFlag(batchSizeFlag, "--batch-size", { integer: true, min: 1, code: EMBEDDINGS_ERROR_CODES.badOption });
+      const result = await runEmbed({ ...rest, ...(batchSize !== undefined && { batchSize }), quiet: json === true });
+      printResult({ json }, result, () => summary(result));
     });
 }
 
-export async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
-  const batchSize = Number(flags.batchSize);
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new MufflerError(`--batch-size must be a positive integer, got ${JSON.stringify(flags.batchSize)}.`, { code: EMBEDDINGS_ERROR_CODES.badOption, field: "--batch-size" });
-  }
+export async function runEmbed(flags: EmbedRunOptions): Promise<EmbedResult> {
+  const batchSize = flags.batchSize ?? DEFAULT_BATCH_SIZE;
   if (flags.run === undefined && flags.benchmark === undefined) {
     throw new MufflerError("give --run <dir> (a prepared run) or --benchmark <path>.", { code: EMBEDDINGS_ERROR_CODES.badOption, field: "--run", hint: "Run `muffler embed --run runs/<name>`." });
   }
@@ -120,7 +128,7 @@ export async function runEmbed(flags: EmbedFlags): Promise<EmbedResult> {
     const cached = withEmbeddingCache({ embedder, cache });
     for (const input of inputs) {
       const before = cache.stats;
-      const bar = createProgressBar({ enabled: !flags.json });
+      const bar = createProgressBar({ enabled: flags.quiet !== true });
       const started = performance.now();
       let vectors: Float32Array[];
       try {

@@ -54,6 +54,24 @@ describe("muffler train", () => {
     expect(stdout.split("\n").filter((line) => /^\s*[1-4]( \*)?\s/.test(line))).toHaveLength(4);
   }, 60_000);
 
+  it("picks the epoch on a validation split carved from train (by prompt) and never reads the test split", async () => {
+    const honest = join(folder, "honest");
+    await cp(run, honest, { recursive: true });
+    await rm(join(honest, "training"), { recursive: true, force: true });
+    // Without the test split's files training still runs: it does not read them.
+    for (const file of ["dataset/raw/test.parquet", "dataset/encoded/test.parquet", "embeddings/test.f32", "embeddings/test.json"]) await rm(join(honest, file));
+    const { code, stdout } = await cli("train", "--run", honest, "--epochs", "2", "--hidden", "8", "--validation-ratio", "0.25", "--json");
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as TrainCommandResult;
+    const prepared = JSON.parse(await readFile(join(honest, "dataset", "manifest.json"), "utf8")) as { rows: { train: number } };
+    expect(result.trainBattles + result.validationBattles).toBe(prepared.rows.train);
+    expect(result.validationBattles).toBeGreaterThanOrEqual(Math.ceil(0.25 * prepared.rows.train));
+    expect(result.validationRatio).toBe(0.25);
+    expect(result.history.epochs.every((epoch) => epoch.validationLoss !== undefined)).toBe(true);
+    const bundle = await loadRouterBundle(join(honest, "router"), { embedderDimension: 512 });
+    expect(bundle.manifest.training).toMatchObject({ validationRatio: 0.25, validationBattles: result.validationBattles });
+  }, 60_000);
+
   it("exits 1 with a clear code for a bad engine, a bad number, stale embeddings, or a run without a dataset", async () => {
     const engine = await cli("train", "--run", run, "--engine", "torch", "--json");
     expect(engine.code).toBe(1);

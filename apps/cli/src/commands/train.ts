@@ -1,24 +1,34 @@
-import { MufflerError, runPaths, writeJsonAtomic } from "@muffler/core";
-import { readDatasetManifest, readPreparedBattles } from "@muffler/data";
-import { hashPrompts, readRunEmbeddings } from "@muffler/embeddings";
-import { saveRouterBundle, type RouterManifest } from "@muffler/model";
-import { train, TRAINING_ENGINES, TRAINING_ERROR_CODES, type EpochRecord, type TrainingEngineName, type TrainingHistory } from "@muffler/training";
+import { MufflerError } from "@muffler/core";
+import { DEFAULT_VALIDATION_RATIO } from "@muffler/data";
+import {
+  DEFAULT_TRAINING_OPTIONS as DEFAULTS,
+  TRAINING_ENGINES,
+  TRAINING_ERROR_CODES,
+  trainRun,
+  type EpochRecord,
+  type TrainingEngineName,
+  type TrainingOptions,
+  type TrainRunOptions,
+  type TrainRunResult,
+} from "@muffler/training";
 import { Command } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
+import { parseNumberFlag } from "../parse-flags.ts";
 import { createProgressBar } from "../progress-bar.ts";
 
 interface TrainFlags {
   run: string;
-  epochs: string;
-  batchSize: string;
-  learningRate: string;
-  weightDecay: string;
-  noise: string;
-  hidden: string;
-  seed: string;
-  engine: string;
+  epochs?: string;
+  batchSize?: string;
+  learningRate?: string;
+  weightDecay?: string;
+  noise?: string;
+  hidden?: string;
+  seed?: string;
+  engine?: string;
   patience?: string;
   reduceLrOnPlateau?: boolean;
+  validationRatio?: string;
   strong?: string;
   weak?: string;
   resume: boolean;
@@ -26,38 +36,22 @@ interface TrainFlags {
 }
 
 /** What `muffler train` prints with `--json`. */
-export interface TrainCommandResult {
-  run: string;
-  engine: TrainingEngineName;
-  models: string[];
-  strongModel: string;
-  weakModel: string;
-  embedderId: string;
-  dimension: number;
-  trainBattles: number;
-  validationBattles: number;
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  resumedFromEpoch: number | null;
-  seconds: number;
-  examplesPerSecond: number;
-  history: TrainingHistory;
-  files: { history: string; checkpoints: string; router: string };
-}
+export type TrainCommandResult = TrainRunResult;
 
 /** `muffler train`: trains the MF router on a prepared, embedded run and writes `training/` and `router/`. */
 export function trainCommand(): Command {
   return new Command("train")
     .description("Train the matrix-factorization router on a prepared and embedded run; write training/history.json, checkpoints and router/.")
     .requiredOption("--run <dir>", "the run directory (after `muffler prepare` and `muffler embed`)")
-    .option("--epochs <n>", "epochs", "10")
-    .option("--batch-size <n>", "battles per step", "64")
-    .option("--learning-rate <x>", "Adam's learning rate", "3e-4")
-    .option("--weight-decay <x>", "L2 weight decay added to the gradient (PyTorch Adam)", "1e-5")
-    .option("--noise <sigma>", "Gaussian noise on prompt embeddings during training only (RouteLLM uses 0.1)", "0")
-    .option("--hidden <n>", "H, the model-embedding size", "128")
-    .option("--seed <n>", "seed of the initialization, shuffles and noise", "0")
-    .option("--engine <name>", `training engine: ${TRAINING_ENGINES.join(", ")}`, "fused")
+    .option("--epochs <n>", `epochs (default ${DEFAULTS.epochs})`)
+    .option("--batch-size <n>", `battles per step (default ${DEFAULTS.batchSize})`)
+    .option("--learning-rate <x>", `Adam's learning rate (default ${DEFAULTS.learningRate})`)
+    .option("--weight-decay <x>", `L2 weight decay added to the gradient, PyTorch Adam (default ${DEFAULTS.weightDecay})`)
+    .option("--noise <sigma>", `Gaussian noise on prompt embeddings during training only; RouteLLM uses 0.1 (default ${DEFAULTS.noise})`)
+    .option("--hidden <n>", `H, the model-embedding size (default ${DEFAULTS.hidden})`)
+    .option("--seed <n>", `seed of the initialization, shuffles, noise and the validation split (default ${DEFAULTS.seed})`)
+    .option("--engine <name>", `training engine: ${TRAINING_ENGINES.join(", ")} (default ${DEFAULTS.engine})`)
+    .option("--validation-ratio <x>", `share of the train split (by prompt) that picks the best epoch and drives --patience; the test split is not used (default ${DEFAULT_VALIDATION_RATIO})`)
     .option("--patience <n>", "stop after n epochs without a better validation loss")
     .option("--reduce-lr-on-plateau", "divide the learning rate by 10 after 10 epochs without improvement (PyTorch defaults)")
     .option("--strong <model>", "the strong model (default: the dataset manifest's)")
@@ -65,133 +59,57 @@ export function trainCommand(): Command {
     .option("--no-resume", "start over instead of resuming from training/checkpoints")
     .option("--json", "print the result as JSON")
     .action(async (flags: TrainFlags) => {
-      const result = await runTrain(flags);
+      const result = await runTrain({ ...trainOptionsFrom(flags), quiet: flags.json === true });
       printResult(flags, result, () => summary(result));
     });
 }
 
-export async function runTrain(flags: TrainFlags): Promise<TrainCommandResult> {
-  const engine = flags.engine as TrainingEngineName;
-  if (!(TRAINING_ENGINES as readonly string[]).includes(engine)) {
+/** The typed options of `trainRun` from the flags: parsing only, every default is @muffler/training's. */
+export function trainOptionsFrom(flags: TrainFlags): TrainRunOptions {
+  const engine = flags.engine;
+  if (engine !== undefined && !(TRAINING_ENGINES as readonly string[]).includes(engine)) {
     throw new MufflerError(`--engine must be one of ${TRAINING_ENGINES.join(", ")}, got ${JSON.stringify(flags.engine)}.`, { code: TRAINING_ERROR_CODES.invalidOptions, field: "--engine" });
   }
-  const options = {
-    epochs: parseNumber(flags.epochs, "--epochs"),
-    batchSize: parseNumber(flags.batchSize, "--batch-size"),
-    learningRate: parseNumber(flags.learningRate, "--learning-rate"),
-    weightDecay: parseNumber(flags.weightDecay, "--weight-decay"),
-    noise: parseNumber(flags.noise, "--noise"),
-    hidden: parseNumber(flags.hidden, "--hidden"),
-    seed: parseNumber(flags.seed, "--seed"),
-    engine,
-    ...(flags.patience !== undefined && { earlyStoppingPatience: parseNumber(flags.patience, "--patience") }),
-    ...(flags.reduceLrOnPlateau === true && { reduceLrOnPlateau: true }),
+  const code = TRAINING_ERROR_CODES.invalidOptions;
+  const number = (value: string | undefined, flag: string, integer = false) => parseNumberFlag(value, flag, { integer, code });
+  const options: TrainingOptions = {};
+  const set = <K extends keyof TrainingOptions>(key: K, value: TrainingOptions[K] | undefined) => {
+    if (value !== undefined) options[key] = value;
   };
-  const paths = runPaths(flags.run);
-  const dataset = await readDatasetManifest(flags.run);
-  const strongModel = flags.strong ?? dataset.strongModel;
-  const weakModel = flags.weak ?? dataset.weakModel;
-  for (const [flag, model] of [["--strong", strongModel], ["--weak", weakModel]] as const) {
-    if (model === undefined || !dataset.models.includes(model)) {
-      throw new MufflerError(
-        model === undefined ? `The dataset names no ${flag.slice(2)} model.` : `${flag} "${model}" is not one of the dataset's models (${dataset.models.join(", ")}).`,
-        { code: TRAINING_ERROR_CODES.invalidOptions, field: flag, hint: `Pass ${flag} <model>, one of ${dataset.models.join(", ")}.` },
-      );
-    }
-  }
-  const [battles, validation, embeddings, validationEmbeddings] = await Promise.all([
-    readPreparedBattles(flags.run, "train"),
-    readPreparedBattles(flags.run, "test"),
-    readRunEmbeddings(flags.run, "train"),
-    readRunEmbeddings(flags.run, "test"),
-  ]);
-  for (const [split, prepared, embedded] of [["train", battles, embeddings], ["test", validation, validationEmbeddings]] as const) {
-    if (embedded.rows !== prepared.prompts.length || embedded.promptsHash !== hashPrompts(prepared.prompts)) {
-      throw new MufflerError(`The ${split} embeddings (${embedded.rows} rows) belong to other prompts than the ${split} split's ${prepared.prompts.length}: the run was prepared again after embedding.`, {
-        code: TRAINING_ERROR_CODES.invalidData,
-        file: paths.embeddings,
-        hint: "Embed the run again: muffler embed --run <dir>.",
-      });
-    }
-  }
-  if (validationEmbeddings.embedderId !== embeddings.embedderId || validationEmbeddings.dimension !== embeddings.dimension) {
-    throw new MufflerError(`The train embeddings (${embeddings.embedderId}) and test embeddings (${validationEmbeddings.embedderId}) come from different embedders.`, {
-      code: TRAINING_ERROR_CODES.invalidData,
-      file: paths.embeddings,
-      hint: "Embed the run again: muffler embed --run <dir>.",
-    });
-  }
+  set("epochs", number(flags.epochs, "--epochs", true));
+  set("batchSize", number(flags.batchSize, "--batch-size", true));
+  set("learningRate", number(flags.learningRate, "--learning-rate"));
+  set("weightDecay", number(flags.weightDecay, "--weight-decay"));
+  set("noise", number(flags.noise, "--noise"));
+  set("hidden", number(flags.hidden, "--hidden", true));
+  set("seed", number(flags.seed, "--seed", true));
+  set("engine", engine as TrainingEngineName | undefined);
+  set("earlyStoppingPatience", number(flags.patience, "--patience", true));
+  if (flags.reduceLrOnPlateau === true) options.reduceLrOnPlateau = true;
+  options.resume = flags.resume;
+  const validationRatio = parseNumberFlag(flags.validationRatio, "--validation-ratio", { code });
+  return {
+    runDirectory: flags.run,
+    options,
+    ...(validationRatio !== undefined && { validationRatio }),
+    ...(flags.strong !== undefined && { strongModel: flags.strong }),
+    ...(flags.weak !== undefined && { weakModel: flags.weak }),
+  };
+}
 
+/** Runs `trainRun` with a progress bar and Ctrl-C as its abort signal. */
+export async function runTrain(options: TrainRunOptions & { quiet?: boolean }): Promise<TrainRunResult> {
   const controller = new AbortController();
   const stop = () => controller.abort(new Error("interrupted (SIGINT)"));
   process.once("SIGINT", stop);
-  const bar = createProgressBar({ enabled: !flags.json });
-  const started = performance.now();
-  let result;
+  const bar = createProgressBar({ enabled: options.quiet !== true });
   try {
-    result = await train({
-      models: dataset.models,
-      dimension: embeddings.dimension,
-      battles,
-      embeddings: embeddings.data,
-      validation: { battles: validation, embeddings: validationEmbeddings.data },
-      options: { ...options, checkpointDirectory: paths.training.checkpoints, resume: flags.resume },
-      onProgress: bar.onProgress,
-      signal: controller.signal,
-    });
+    const { quiet: _quiet, ...rest } = options;
+    return await trainRun({ ...rest, onProgress: bar.onProgress, signal: controller.signal });
   } finally {
     bar.finish();
     process.removeListener("SIGINT", stop);
   }
-  const seconds = (performance.now() - started) / 1000;
-  await writeJsonAtomic(paths.training.history, result.history);
-  const best = result.history.epochs.find((epoch) => epoch.epoch === result.history.bestEpoch);
-  const manifest: RouterManifest = {
-    format: "muffler-router",
-    version: 1,
-    models: dataset.models,
-    strongModel: strongModel!,
-    weakModel: weakModel!,
-    hidden: result.parameters.hidden,
-    dimension: result.parameters.dimension,
-    embedder: { id: embeddings.embedderId, name: embeddings.embedderName, dimension: embeddings.dimension },
-    training: { ...result.options, checkpointDirectory: undefined, resume: undefined, bestEpoch: result.history.bestEpoch, trainBattles: battles.winnerIds.length },
-    dataHash: dataset.inputHash,
-    metrics: {
-      ...(best !== undefined && { trainLoss: best.trainLoss }),
-      ...(best?.validationLoss !== undefined && { validationLoss: best.validationLoss }),
-      ...(best?.validationAccuracy !== undefined && { validationAccuracy: best.validationAccuracy }),
-    },
-  };
-  await saveRouterBundle(paths.router.root, { parameters: result.parameters, manifest });
-  const trainedEpochs = result.history.epochs.filter((epoch) => result.resumedFromEpoch === undefined || epoch.epoch > result.resumedFromEpoch);
-  const trainSeconds = trainedEpochs.reduce((sum, epoch) => sum + epoch.seconds, 0);
-  return {
-    run: flags.run,
-    engine,
-    models: dataset.models,
-    strongModel: strongModel!,
-    weakModel: weakModel!,
-    embedderId: embeddings.embedderId,
-    dimension: embeddings.dimension,
-    trainBattles: battles.winnerIds.length,
-    validationBattles: validation.winnerIds.length,
-    bestEpoch: result.history.bestEpoch,
-    stoppedEarly: result.stoppedEarly,
-    resumedFromEpoch: result.resumedFromEpoch ?? null,
-    seconds: Number(seconds.toFixed(3)),
-    examplesPerSecond: trainSeconds > 0 ? Math.round((trainedEpochs.length * battles.winnerIds.length) / trainSeconds) : 0,
-    history: result.history,
-    files: { history: paths.training.history, checkpoints: paths.training.checkpoints, router: paths.router.root },
-  };
-}
-
-function parseNumber(value: string, flag: string): number {
-  const number = Number(value);
-  if (value.trim() === "" || !Number.isFinite(number)) {
-    throw new MufflerError(`${flag} must be a number, got ${JSON.stringify(value)}.`, { code: TRAINING_ERROR_CODES.invalidOptions, field: flag });
-  }
-  return number;
 }
 
 function summary(result: TrainCommandResult): string {

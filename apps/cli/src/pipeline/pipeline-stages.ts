@@ -64,9 +64,9 @@ export const PIPELINE: StageDefinition<PipelineContext>[] = [
       const result = await runEmbed({
         run: runDirectory,
         embedder: config.embeddings.embedder,
-        batchSize: String(config.embeddings.batchSize ?? 64),
+        ...(config.embeddings.batchSize !== undefined && { batchSize: config.embeddings.batchSize }),
         ...(config.embeddings.cacheDirectory !== undefined && { cache: config.embeddings.cacheDirectory }),
-        json: quiet,
+        quiet,
       });
       return { embedderId: result.embedderId, dimension: result.dimension, parts: result.parts.map(({ part, rows, embedded, cached }) => ({ part, rows, embedded, cached })) };
     },
@@ -77,21 +77,14 @@ export const PIPELINE: StageDefinition<PipelineContext>[] = [
     inputs: ({ config }) => config.training,
     outputsExist: async ({ runDirectory }) => existsSync(runPaths(runDirectory).router.manifest),
     async execute({ config, runDirectory, quiet }) {
-      const training = config.training;
+      const { patience, validationRatio, ...options } = config.training;
       const result = await runTrain({
-        run: runDirectory,
-        epochs: String(training.epochs ?? 10),
-        batchSize: String(training.batchSize ?? 64),
-        learningRate: String(training.learningRate ?? 3e-4),
-        weightDecay: String(training.weightDecay ?? 1e-5),
-        noise: String(training.noise ?? 0),
-        hidden: String(training.hidden ?? 128),
-        seed: String(training.seed ?? 0),
-        engine: "fused",
-        ...(training.patience !== undefined && { patience: String(training.patience) }),
-        // A stage that reruns trains from scratch: its inputs changed, so old checkpoints do not apply.
-        resume: false,
-        json: quiet,
+        runDirectory,
+        // Typed options, each default @muffler/training's. A stage that reruns trains from scratch: its inputs
+        // changed, so old checkpoints do not apply.
+        options: { ...options, engine: "fused", ...(patience !== undefined && { earlyStoppingPatience: patience }), resume: false },
+        ...(validationRatio !== undefined && { validationRatio }),
+        quiet,
       });
       const best = result.history.epochs.find((epoch) => epoch.epoch === result.bestEpoch);
       return { bestEpoch: result.bestEpoch, validationLoss: best?.validationLoss, validationAccuracy: best?.validationAccuracy, examplesPerSecond: result.examplesPerSecond };

@@ -49,6 +49,8 @@ export const runConfigSchema = z
         hidden: z.number().int().positive().optional(),
         seed: z.number().int().optional(),
         patience: z.number().int().positive().optional(),
+        /** Share of the train split (by prompt) that picks the best epoch. @default 0.05 (@muffler/data's DEFAULT_VALIDATION_RATIO) */
+        validationRatio: z.number().gt(0).lt(1).optional(),
       })
       .strict()
       .default({}),
