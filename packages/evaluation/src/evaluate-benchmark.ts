@@ -6,7 +6,8 @@ import { evaluateRouting, writeEvaluationFiles, type EvaluationPoints, type Eval
 import { crossValidate, type FoldApgrSummary, type FoldReport, type TuningOptions } from "./cross-validate.ts";
 import { embedTexts } from "./embed-texts.ts";
 import { EVALUATION_ERROR_CODES } from "./errors.ts";
-import { routeBenchmarkWithRun } from "./route-benchmark.ts";
+import { loadRunRouter, routeBenchmarkWithRun } from "./route-benchmark.ts";
+import { servedThresholdFigures, type ServedThresholdFigures } from "./served-thresholds.ts";
 import { routeRows, trainGoldRouter, type GoldRouterSettings } from "./train-gold-router.ts";
 
 /** How the curve of a benchmark is measured (every evaluation function takes these). */
@@ -66,6 +67,11 @@ export interface BenchmarkEvaluation extends EvaluationResult {
   foldApgr?: FoldApgrSummary;
   /** Gold routers: the embedder id used. */
   embedderId?: string;
+  /**
+   * Trained runs with calibrated thresholds: the realized strong-call share and quality at the thresholds stored in
+   * `router/router.json` (what serving does), beside the in-sample `curve`.
+   */
+  served?: ServedThresholdFigures;
 }
 
 async function resolveBenchmark(benchmark: string | Benchmark, contamination: boolean): Promise<Benchmark> {
@@ -174,7 +180,8 @@ export interface EvaluateRunOptions extends CurveOptions {
 
 /**
  * Routes every prompt of a benchmark with a run's router (embedded with the router's own embedder) and writes
- * `<run>/evaluation/<benchmark>/`.
+ * `<run>/evaluation/<benchmark>/`; with calibrated thresholds in the bundle, metrics.json also holds `served`, the
+ * figures at those thresholds.
  */
 export async function evaluateRun(options: EvaluateRunOptions): Promise<BenchmarkEvaluation> {
   const benchmark = await resolveBenchmark(options.benchmark, options.contamination ?? true);
@@ -184,7 +191,12 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Benchmar
     ...(options.cacheDirectory !== undefined && { cacheDirectory: options.cacheDirectory }),
     ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
   });
-  const result = curveOf(benchmark, options, basename(resolve(options.runDirectory)), winRates);
+  const curve = curveOf(benchmark, options, basename(resolve(options.runDirectory)), winRates);
+  const stored = (await loadRunRouter(options.runDirectory)).manifest.thresholds ?? [];
+  const result =
+    stored.length === 0
+      ? curve
+      : { ...curve, served: servedThresholdFigures({ winRates, strongScores: benchmark.strongScores, weakScores: benchmark.weakScores, thresholds: stored }) };
   const directory = await writeEvaluationFiles({ runDirectory: options.runDirectory, result, winRates });
   return { ...result, directory };
 }

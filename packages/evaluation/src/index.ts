@@ -31,3 +31,5 @@ export { estimateRows, scoreRangeOf, trainPricedRouter } from "./priced-router.t
 export type { PricedRouterModel, PricedTrainingSettings, TrainPricedRouterOptions } from "./priced-router.ts";
 export { frontierCsv, runPricedEvaluate } from "./run-priced-evaluate.ts";
 export type { PricedEvaluatePlan } from "./run-priced-evaluate.ts";
+export { servedThresholdFigures } from "./served-thresholds.ts";
+export type { ServedThresholdFigures, ServedThresholdFiguresOptions } from "./served-thresholds.ts";

@@ -197,6 +197,15 @@ function summary(routers: BenchmarkEvaluation[]): string {
         router.curve.map((point) => [point.strongPercent, point.threshold, point.strongCallPercent, point.score, point.pgr]),
       ),
     );
+    if (router.served !== undefined) {
+      lines.push(`at the thresholds serving uses (router.json, calibrated on ${router.served.calibratedOn}):`);
+      lines.push(
+        formatTable(
+          ["target strong %", "threshold", "realized strong calls %", "score", "PGR"],
+          router.served.points.map((point) => [point.strongPercent, point.threshold, point.strongCallPercent, point.score, point.pgr]),
+        ),
+      );
+    }
     if (router.folds !== undefined && router.foldApgr !== undefined) {
       const { mean, standardDeviation } = router.foldApgr;
       lines.push(

@@ -48,10 +48,24 @@ describe("muffler run", () => {
     const router = JSON.parse(await readFile(join(runDirectory, "router", "router.json"), "utf8")) as { thresholds: unknown[]; training: { epochs: number } };
     expect(router.thresholds).toHaveLength(11);
     expect(router.training.epochs).toBe(3);
-    const metrics = JSON.parse(await readFile(join(runDirectory, "evaluation", "synthetic-benchmark", "metrics.json"), "utf8")) as { apgr: number };
+    const metrics = JSON.parse(await readFile(join(runDirectory, "evaluation", "synthetic-benchmark", "metrics.json"), "utf8")) as {
+      apgr: number;
+      served: { calibratedOn: string; points: { strongPercent: number; threshold: number; strongCallPercent: number; score: number }[] };
+    };
     // The synthetic benchmark is learnable from text: the router must beat the random router's 0.5.
     expect(metrics.apgr).toBeGreaterThan(0.55);
+    // Served-threshold figures: one point per threshold stored in router.json, at exactly those thresholds.
+    const stored = router.thresholds as { strongPercent: number; threshold: number }[];
+    expect(metrics.served.calibratedOn).toBe("test");
+    expect(metrics.served.points.map((point) => [point.strongPercent, point.threshold])).toEqual(stored.map((entry) => [entry.strongPercent, entry.threshold]));
+    const winRates = JSON.parse(await readFile(join(runDirectory, "evaluation", "synthetic-benchmark", "win-rates.json"), "utf8")) as number[];
+    for (const point of metrics.served.points) {
+      expect(point.strongCallPercent).toBeCloseTo((100 * winRates.filter((rate) => rate >= point.threshold).length) / winRates.length, 9);
+    }
     expect(existsSync(result.report!)).toBe(true);
+    const html = await readFile(result.report!, "utf8");
+    expect(html).toContain('data-table="served-thresholds"');
+    expect(html).toContain("at the thresholds serving uses");
     const state = JSON.parse(await readFile(join(runDirectory, "run.json"), "utf8")) as { stages: Record<string, { inputHash: string }> };
     expect(Object.keys(state.stages)).toEqual(["prepare", "embed", "train", "calibrate", "evaluate", "report"]);
   });

@@ -126,6 +126,8 @@ export const evaluationResultSchema = summarySchema.extend({
   curve: z.array(curvePointSchema).min(1),
   random: referenceRouterSchema,
   oracle: referenceRouterSchema,
+  /** The figures at the thresholds stored in router.json (what serving realizes), when the run was calibrated. */
+  served: z.object({ calibratedOn: z.string(), points: z.array(curvePointSchema) }).optional(),
 });
 export type EvaluationResult = z.infer<typeof evaluationResultSchema>;
 

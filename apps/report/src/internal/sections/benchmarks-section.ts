@@ -129,7 +129,7 @@ async function benchmarkBlock(group: BenchmarkGroup, multiple: boolean): Promise
     }
   }
 
-  const table = reference ? metricsTable(evaluated, multiple) : "";
+  const table = reference ? metricsTable(evaluated, multiple) + servedTables(evaluated, multiple) : "";
   return [
     `<section class="benchmark" data-benchmark="${escapeHtml(group.directory)}">`,
     `<h3>${escapeHtml(group.name)}</h3>`,
@@ -139,6 +139,23 @@ async function benchmarkBlock(group: BenchmarkGroup, multiple: boolean): Promise
     notes.join("\n"),
     "</section>",
   ].join("\n");
+}
+
+/** Per run: the target and the realized share of strong calls, score and PGR at the thresholds serving uses. */
+function servedTables(evaluated: { run: RunData; metrics: EvaluationResult }[], multiple: boolean): string {
+  return evaluated
+    .flatMap(({ run, metrics }) => {
+      if (metrics.served === undefined || metrics.served.points.length === 0) return [];
+      const rows: Cell[][] = metrics.served.points.map((point) => [
+        formatPercent(point.strongPercent ?? null),
+        formatPercent(point.strongCallPercent),
+        formatNumber(point.score, 3),
+        formatNumber(point.pgr, 3),
+      ]);
+      const title = `${multiple ? `${run.name}: ` : ""}at the thresholds serving uses (router.json, calibrated on ${metrics.served.calibratedOn}), not the benchmark's own quantiles`;
+      return [`<div class="served" data-table="served-thresholds"><p class="meta">${escapeHtml(title)}</p>${htmlTable({ header: ["Target strong calls", "Realized strong calls", "Score", "PGR"], rows })}</div>`];
+    })
+    .join("\n");
 }
 
 function sortedCurve(curve: CurvePoint[]): CurvePoint[] {
