@@ -189,6 +189,21 @@ describe("overload", () => {
   });
 });
 
+describe("overload, before the body", () => {
+  it("refuses while the queue is full before reading and parsing the body (a 503 costs no JSON parsing)", async () => {
+    const { url, embedder } = await start({ maxQueuedRequests: 1 });
+    embedder.delayMs = 400;
+    const first = post(`${url}/v1/route`, { threshold: 0.5, prompt: "the one that waits" });
+    for (let wait = 0; wait < 200 && !(await metricsOf(url)).includes("muffler_queued_requests 1"); wait++) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Not valid JSON: had it been parsed, this would be a 400.
+    const refused = await post(`${url}/v1/route`, '{"threshold": 0.5, "prompt": ');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(refused.json.error?.code).toBe("router/overloaded");
+    expect((await first).status).toBe(200);
+  });
+});
+
 describe("metrics (prom-client)", () => {
   it("keeps upstream latency buckets past 10 s (a model's answer can take minutes), and serves Prometheus text", async () => {
     const { url, client } = await start();

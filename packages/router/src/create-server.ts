@@ -94,6 +94,9 @@ export const MAX_JSON_DEPTH = 64;
 /** Seconds a client is told to wait (`Retry-After`) when the server is overloaded or shutting down. */
 const RETRY_AFTER_SECONDS = "1";
 
+/** The routes that wait for a routing decision (the bounded queue). */
+const ROUTED_PATHS: ReadonlySet<string> = new Set(["/v1/route", "/v1/chat/completions"]);
+
 /** Status counted for a request whose client went away before the answer was sent (nginx's convention). */
 const CLIENT_CLOSED_STATUS = "499";
 
@@ -209,6 +212,12 @@ export class MufflerServer {
     const m = this.#metrics;
     this.#countClientError = (status) => m.requests.inc({ route: "client-error", status: String(status) });
     const maxQueued = this.#options.maxQueuedRequests ?? 64;
+    const overloaded = () => {
+      m.rejected.inc({ reason: "queue-full" });
+      return new HttpError(ROUTER_ERROR_CODES.overloaded, `The server is overloaded (${maxQueued} requests already wait for routing); retry after ${RETRY_AFTER_SECONDS} s.`, {
+        headers: { "retry-after": RETRY_AFTER_SECONDS },
+      });
+    };
 
     const apiKeys = (this.#options.apiKeys ?? []).map((key) => Buffer.from(key));
     app.addHook("onRequest", async (request, reply) => {
@@ -234,13 +243,18 @@ export class MufflerServer {
         m.rejected.inc({ reason: "shutting-down" });
         throw new HttpError(ROUTER_ERROR_CODES.shuttingDown, "The server is shutting down; retry the request.", { headers: { "retry-after": RETRY_AFTER_SECONDS } });
       }
-      if (apiKeys.length === 0 || request.url === "/health") return;
+      if (apiKeys.length === 0 || request.url === "/health") {
+        if (this.#queued >= maxQueued && ROUTED_PATHS.has(request.routeOptions.url ?? "")) throw overloaded();
+        return;
+      }
       const header = request.headers.authorization ?? "";
       const presented = Buffer.from(header.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "");
       const accepted = apiKeys.some((key) => key.length === presented.length && timingSafeEqual(key, presented));
       if (!accepted) {
         throw new HttpError(ROUTER_ERROR_CODES.invalidApiKey, "Missing or invalid API key: send Authorization: Bearer <key>.");
       }
+      // A full queue refuses before the body is read and parsed: under overload the 503s must cost as little as possible.
+      if (this.#queued >= maxQueued && ROUTED_PATHS.has(request.routeOptions.url ?? "")) throw overloaded();
     });
     app.addHook("onSend", async (_request, reply) => {
       // While draining, ask keep-alive clients to reconnect elsewhere so that their sockets close after this response.
@@ -257,13 +271,9 @@ export class MufflerServer {
     });
 
     const decide = async (input: Parameters<Router["route"]>[0], threshold: RouteThreshold & { turns?: (typeof ROUTE_TURNS)[number] }): Promise<RouteDecision> => {
-      // The bounded queue: past maxQueuedRequests waiting decisions, refuse at once rather than queue without bound.
-      if (this.#queued >= maxQueued) {
-        m.rejected.inc({ reason: "queue-full" });
-        throw new HttpError(ROUTER_ERROR_CODES.overloaded, `The server is overloaded (${maxQueued} requests already wait for routing); retry after ${RETRY_AFTER_SECONDS} s.`, {
-          headers: { "retry-after": RETRY_AFTER_SECONDS },
-        });
-      }
+      // The bounded queue: past maxQueuedRequests waiting decisions, refuse at once rather than queue without bound
+      // (checked again here: requests admitted by the onRequest check may have filled the queue while their bodies came).
+      if (this.#queued >= maxQueued) throw overloaded();
       this.#queued++;
       const started = performance.now();
       let decision: RouteDecision;
