@@ -9,7 +9,7 @@ import createWabt from "wabt";
 const folder = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "internal");
 const wabt = await createWabt();
 const source = await readFile(join(folder, "adam-row-kernel.wat"), "utf8");
-const module = wabt.parseWat("adam-row-kernel.wat", source, { simd: true });
+const module = wabt.parseWat("adam-row-kernel.wat", source, { simd: true, threads: true });
 const { buffer } = module.toBinary({});
 const base64 = Buffer.from(buffer).toString("base64");
 await writeFile(

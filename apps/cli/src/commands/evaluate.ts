@@ -13,7 +13,7 @@ import {
   type PricedEvaluatePlan,
 } from "@muffler/evaluation";
 import { EVALUATION_POINTS, type EvaluationPoints } from "@muffler/metrics";
-import type { TrainingOptions } from "@muffler/training";
+import { WEIGHT_DECAY_MODES, type TrainingOptions, type WeightDecayMode } from "@muffler/training";
 import { Command } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
 import { collect, parseNumberFlag, parsePercentList } from "../parse-flags.ts";
@@ -36,6 +36,8 @@ interface EvaluateFlags {
   noise?: string;
   learningRate?: string;
   weightDecay?: string;
+  weightDecayMode?: string;
+  weightDecayOnModels: boolean;
   batchSize?: string;
   ensemble?: string;
   tune?: boolean;
@@ -65,7 +67,9 @@ export function evaluateCommand(): Command {
     .option("--hidden <n>", "H, the MF's hidden size (default 128)")
     .option("--noise <sd>", "Gaussian noise on prompt embeddings in training (default 0)")
     .option("--learning-rate <x>", "Adam's learning rate (default 3e-4)")
-    .option("--weight-decay <x>", "L2 weight decay (default 1e-5)")
+    .option("--weight-decay <x>", "weight decay (default 1e-5)")
+    .option("--weight-decay-mode <mode>", `${WEIGHT_DECAY_MODES.join(" (torch Adam) or ")} (AdamW) (default l2)`)
+    .option("--no-weight-decay-on-models", "do not decay P, the model embeddings")
     .option("--batch-size <n>", "training batch size (default 64)")
     .option("--ensemble <n>", "train n routers (seeds seed..seed+n-1) and average their logits into one MF (default 1)")
     .option("--tune", `choose epochs (${TUNING_EPOCHS.join("/")}) and learning rate (${TUNING_LEARNING_RATES.join("/")}) by nested 3-fold CV inside each training part (slow)`)
@@ -142,6 +146,13 @@ function optionsFrom(flags: EvaluateFlags): EvaluateBenchmarkOptions {
   set("learningRate", parseNumberFlag(flags.learningRate, "--learning-rate", { min: 0 }));
   set("weightDecay", parseNumberFlag(flags.weightDecay, "--weight-decay", { min: 0 }));
   set("batchSize", parseNumberFlag(flags.batchSize, "--batch-size", { integer: true, min: 1 }));
+  if (flags.weightDecayMode !== undefined) {
+    if (!(WEIGHT_DECAY_MODES as readonly string[]).includes(flags.weightDecayMode)) {
+      throw new MufflerError(`--weight-decay-mode must be one of ${WEIGHT_DECAY_MODES.join(", ")}.`, { code: EVALUATION_ERROR_CODES.badOption, field: "--weight-decay-mode" });
+    }
+    training.weightDecayMode = flags.weightDecayMode as WeightDecayMode;
+  }
+  if (!flags.weightDecayOnModels) training.weightDecayOnModels = false;
   const passingScore = parseNumberFlag(flags.passingScore, "--passing-score", { allowInfinity: true });
   const ensemble = parseNumberFlag(flags.ensemble, "--ensemble", { integer: true, min: 1 });
   const settings: GoldRouterSettings = {

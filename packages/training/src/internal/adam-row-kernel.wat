@@ -9,7 +9,7 @@
 ;; dots: out[i] = delta . rows[i] for `count` rows of `bytes` bytes; accumulate: r += sum_i coefficients[i] rows[i].
 ;; Build: node scripts/build-kernel.mjs (writes adam-row-kernel.ts with the module's bytes).
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536 shared))
   (func $sum (param $x v128) (result f32)
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $x)) (f32x4.extract_lane 1 (local.get $x)))
@@ -117,14 +117,14 @@
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $rowLoop))))
   ;; Any number of models (the batched form, see fused-engine.ts): X = Q W^T, then dW = A^T M fused with Adam.
-  ;; project: x[i * hidden + h] = q[i] . w[h] for i < rows (a multiple of 4), h < hidden (a multiple of 2); rows of q
+  ;; project: x[i * stride + h] = q[i] . w[h] for i < rows (a multiple of 4), h < hidden (a multiple of 2); rows of q
   ;; and w are `bytes` long (a multiple of 16). Blocks of 4 prompts x 2 rows of W: 8 accumulators, 6 loads per 32 MACs.
   (func (export "project")
-    (param $q i32) (param $w i32) (param $x i32) (param $rows i32) (param $hidden i32) (param $bytes i32)
+    (param $q i32) (param $w i32) (param $x i32) (param $rows i32) (param $hidden i32) (param $xStride i32) (param $bytes i32)
     (local $i i32) (local $h i32) (local $d i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $w0 i32) (local $w1 i32) (local $out i32) (local $stride i32)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128) (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
     (local $v0 v128) (local $v1 v128) (local $vq v128)
-    (local.set $stride (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $stride (i32.shl (local.get $xStride) (i32.const 2)))
     (block $iDone
       (loop $iLoop
         (br_if $iDone (i32.ge_u (local.get $i) (local.get $rows)))
@@ -162,7 +162,7 @@
                 (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $vq) (local.get $v1))))
                 (local.set $d (i32.add (local.get $d) (i32.const 16)))
                 (br $dLoop)))
-            (local.set $out (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $hidden)) (local.get $h)) (i32.const 2))))
+            (local.set $out (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $xStride)) (local.get $h)) (i32.const 2))))
             (f32.store (local.get $out) (call $sum (local.get $a00)))
             (f32.store offset=4 (local.get $out) (call $sum (local.get $a01)))
             (local.set $out (i32.add (local.get $out) (local.get $stride)))
@@ -201,13 +201,13 @@
             (br $dLoop)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $iLoop))))
-  ;; adamOuter: the gradient of W as a batched outer product, G[h] = sum_{j < count} a[j * hidden + h] m[j] (a: count x
-  ;; hidden coefficients, m: count rows of `bytes`), fused with Adam on W, mW, vW (rows of `bytes`):
+  ;; adamOuter: the gradient of W as a batched outer product, G[h] = sum_{j < count} a[j * stride + h] m[j] for h <
+  ;; hidden (a: count rows of `stride` coefficients, m: count rows of `bytes`), fused with Adam on W, mW, vW:
   ;;   g = G + l2 W;  m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2;  W = keep W - step m / (sqrt(v) ib2 + eps)
   ;; hidden a multiple of 4, bytes a multiple of 32. Blocks of 4 rows x 8 columns: 8 accumulators, per j 3 loads and
   ;; 4 lane broadcasts for 32 MACs; each block's 32 gradients go through `scratch` (128 bytes) into the Adam loop.
   (func (export "adamOuter")
-    (param $a i32) (param $m i32) (param $count i32) (param $hidden i32) (param $bytes i32) (param $w i32) (param $mw i32) (param $vw i32) (param $scratch i32)
+    (param $a i32) (param $m i32) (param $count i32) (param $hidden i32) (param $aRowStride i32) (param $bytes i32) (param $w i32) (param $mw i32) (param $vw i32) (param $scratch i32)
     (param $l2 f32) (param $keep f32) (param $beta1 f32) (param $beta2 f32) (param $step f32) (param $ib2 f32) (param $eps f32)
     (local $h i32) (local $d i32) (local $j i32) (local $aj i32) (local $mj i32) (local $aStride i32) (local $k i32) (local $offset i32) (local $end i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -223,7 +223,7 @@
     (local.set $STEP (f32x4.splat (local.get $step)))
     (local.set $IB2 (f32x4.splat (local.get $ib2)))
     (local.set $EPS (f32x4.splat (local.get $eps)))
-    (local.set $aStride (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $aStride (i32.shl (local.get $aRowStride) (i32.const 2)))
     (block $hDone
       (loop $hLoop
         (br_if $hDone (i32.ge_u (local.get $h) (local.get $hidden)))

@@ -22,11 +22,12 @@ type AdamRow = (
 
 /** The few WebAssembly names used here (the ES2023 lib this repository compiles against has no WebAssembly types). */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -36,6 +37,11 @@ type Dots = (rows: number, count: number, bytes: number, delta: number, out: num
 type Accumulate = (rows: number, count: number, bytes: number, coefficients: number, r: number) => void;
 
 let compiled: object | undefined | null;
+
+/** The kernel's memory: shared (a SharedArrayBuffer), so that a worker thread can run the batched kernel on it. */
+export function createKernelMemory(api: WasmApi): WasmMemory {
+  return new api.Memory({ initial: 1, maximum: 65536, shared: true });
+}
 
 /** The compiled kernel module (shared by the two-model and the batched kernels); null where WebAssembly SIMD is missing. */
 export function compiledKernel(): { module: object; api: WasmApi } | null {
@@ -84,8 +90,8 @@ export function createAdamRowKernel(hidden: number, dimension: number, batchCapa
   if (dimension % 4 !== 0) return undefined;
   const kernel = compiledKernel();
   if (kernel === null) return undefined;
-  const instance = new kernel.api.Instance(kernel.module, {});
-  const memory = instance.exports.memory as WasmMemory;
+  const memory = createKernelMemory(kernel.api);
+  const instance = new kernel.api.Instance(kernel.module, { env: { memory } });
   const adamRow = instance.exports.adamRow as AdamRow;
   const fold2 = instance.exports.fold2 as Fold2;
   const dots = instance.exports.dots as Dots;

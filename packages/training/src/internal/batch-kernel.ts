@@ -1,12 +1,14 @@
-import { compiledKernel, type WasmMemory } from "./adam-row.ts";
+import { Worker } from "node:worker_threads";
+import { compiledKernel, createKernelMemory, type WasmMemory } from "./adam-row.ts";
 
-type Project = (q: number, w: number, x: number, rows: number, hidden: number, bytes: number) => void;
+type Project = (q: number, w: number, x: number, rows: number, hidden: number, xStride: number, bytes: number) => void;
 type Scatter = (q: number, coefficients: number, slots: number, count: number, bytes: number, r: number) => void;
 type AdamOuter = (
   a: number,
   m: number,
   count: number,
   hidden: number,
+  aRowStride: number,
   bytes: number,
   w: number,
   mw: number,
@@ -20,6 +22,32 @@ type AdamOuter = (
   inverseSqrtBias2: number,
   epsilon: number,
 ) => void;
+
+/**
+ * The helper thread: runs `project` or `adamOuter` on its share of the rows of W (the upper rows) in the same shared
+ * memory, when the main thread bumps the sequence number in `control`, and reports the number back when done.
+ * control (Int32, Float32 views of one SharedArrayBuffer): [0] sequence, [1] task (1 project, 2 adamOuter, 0 stop),
+ * [2..11] i32 arguments, [12..18] f32 arguments, [20] the sequence done.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, control } = workerData;
+const { project, adamOuter } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ints = new Int32Array(control);
+const floats = new Float32Array(control);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ints, 0, seen);
+  seen = Atomics.load(ints, 0);
+  const task = ints[1];
+  if (task === 0) break;
+  if (task === 1) project(ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8]);
+  else adamOuter(ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9], ints[10], ints[11],
+    floats[12], floats[13], floats[14], floats[15], floats[16], floats[17], floats[18]);
+  Atomics.store(ints, 20, seen);
+  Atomics.notify(ints, 20);
+}
+`;
 
 /** Adam's per-step scalars for W. */
 export interface AdamStepScalars {
@@ -44,6 +72,10 @@ export interface AdamStepScalars {
  * H is padded to a multiple of 4 with zero rows of W (their gradient, moments and weights stay exactly 0) and the
  * batch to a multiple of 4 prompt rows; D must be a multiple of 8. The views are rebuilt when a larger batch grows
  * the memory, so read them from the kernel after `ensureCapacity`.
+ *
+ * With `threads: 2`, a worker thread takes the upper rows of W in `project` and `adamOuter` (the main thread the
+ * lower ones) on the same shared memory: each row is computed by the same code in the same order, so the results are
+ * bit for bit those of one thread.
  */
 export class BatchKernel {
   readonly hidden: number;
@@ -54,6 +86,12 @@ export class BatchKernel {
   readonly #project: Project;
   readonly #scatter: Scatter;
   readonly #adamOuter: AdamOuter;
+  /** The helper thread, its control block and the first row it owns (hiddenPadded: no helper). */
+  #worker: Worker | undefined;
+  #control: Int32Array | undefined;
+  #controlFloats: Float32Array | undefined;
+  #sequence = 0;
+  #split: number;
   #layout = { W: 0, mW: 0, vW: 0, scratch: 0, coefficients: 0, slots: 0, q: 0, x: 0, a: 0, r: 0, end: 0 };
   W!: Float32Array;
   mW!: Float32Array;
@@ -79,17 +117,64 @@ export class BatchKernel {
     this.#project = exports.project as Project;
     this.#scatter = exports.scatter as Scatter;
     this.#adamOuter = exports.adamOuter as AdamOuter;
+    this.#split = this.hiddenPadded;
   }
 
-  /** Undefined where D is not a multiple of 8 or WebAssembly SIMD is unavailable. */
-  static create(hidden: number, dimension: number, batchCapacity: number): BatchKernel | undefined {
+  /** Undefined where D is not a multiple of 8 or WebAssembly SIMD is unavailable. `threads`: 1 or 2. */
+  static create(hidden: number, dimension: number, batchCapacity: number, threads = 1): BatchKernel | undefined {
     if (dimension % 8 !== 0) return undefined;
     const compiled = compiledKernel();
     if (compiled === null) return undefined;
-    const instance = new compiled.api.Instance(compiled.module, {});
-    const kernel = new BatchKernel(hidden, dimension, instance.exports.memory as WasmMemory, instance.exports);
+    const memory = createKernelMemory(compiled.api);
+    const instance = new compiled.api.Instance(compiled.module, { env: { memory } });
+    const kernel = new BatchKernel(hidden, dimension, memory, instance.exports);
     kernel.ensureCapacity(batchCapacity);
+    const split = Math.round(kernel.hiddenPadded / 8) * 4;
+    if (threads > 1 && split > 0 && split < kernel.hiddenPadded) {
+      const control = new SharedArrayBuffer(128);
+      kernel.#control = new Int32Array(control);
+      kernel.#controlFloats = new Float32Array(control);
+      kernel.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: compiled.module, memory, control } });
+      kernel.#worker.unref();
+      kernel.#split = split;
+    }
     return kernel;
+  }
+
+  /** The number of threads running the kernels (1 or 2). */
+  get threads(): number {
+    return this.#worker === undefined ? 1 : 2;
+  }
+
+  /** Stops the helper thread. */
+  dispose(): void {
+    if (this.#worker === undefined) return;
+    this.#run(0, [], []);
+    void this.#worker.terminate();
+    this.#worker = undefined;
+    this.#split = this.hiddenPadded;
+  }
+
+  /** Hands a task to the helper thread (returns at once). */
+  #run(task: number, ints: number[], floats: number[]): void {
+    const control = this.#control!;
+    control[1] = task;
+    ints.forEach((value, index) => (control[2 + index] = value));
+    floats.forEach((value, index) => (this.#controlFloats![12 + index] = value));
+    this.#sequence += 1;
+    Atomics.store(control, 0, this.#sequence);
+    Atomics.notify(control, 0);
+  }
+
+  /** Waits until the helper thread finished the last task. */
+  #join(): void {
+    const control = this.#control!;
+    for (let spin = 0; spin < 2000; spin++) if (Atomics.load(control, 20) === this.#sequence) return;
+    for (;;) {
+      const done = Atomics.load(control, 20);
+      if (done === this.#sequence) return;
+      Atomics.wait(control, 20, done, 50);
+    }
   }
 
   get capacity(): number {
@@ -106,7 +191,7 @@ export class BatchKernel {
     const mW = matrix;
     const vW = 2 * matrix;
     const scratch = 3 * matrix;
-    const coefficients = scratch + 128;
+    const coefficients = scratch + 256;
     const slots = coefficients + align(capacity * 4);
     const q = slots + align(capacity * 8);
     const x = q + capacity * this.dimension * 4;
@@ -135,7 +220,12 @@ export class BatchKernel {
   /** x = q W^T for the first `rows` prompt rows (a multiple of 4, at most the capacity). */
   project(rows: number): void {
     const layout = this.#layout;
-    this.#project(layout.q, layout.W, layout.x, rows, this.hiddenPadded, this.dimension * 4);
+    const bytes = this.dimension * 4;
+    const split = this.#split;
+    const Hp = this.hiddenPadded;
+    if (split < Hp) this.#run(1, [layout.q, layout.W + split * bytes, layout.x + split * 4, rows, Hp - split, Hp, bytes], []);
+    this.#project(layout.q, layout.W, layout.x, rows, split, Hp, bytes);
+    if (split < Hp) this.#join();
   }
 
   /** r_m gathered from the first `count` prompt rows with `coefficients` and `slots`. */
@@ -149,6 +239,15 @@ export class BatchKernel {
     const layout = this.#layout;
     const { l2, keep, beta1, beta2, stepSize, inverseSqrtBias2, epsilon } = scalars;
     const m = source === "prompts" ? layout.q : layout.r;
-    this.#adamOuter(layout.a, m, count, this.hiddenPadded, this.dimension * 4, layout.W, layout.mW, layout.vW, layout.scratch, l2, keep, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);
+    const bytes = this.dimension * 4;
+    const split = this.#split;
+    const Hp = this.hiddenPadded;
+    const floats = [l2, keep, beta1, beta2, stepSize, inverseSqrtBias2, epsilon];
+    if (split < Hp) {
+      const offset = split * bytes;
+      this.#run(2, [layout.a + split * 4, m, count, Hp - split, Hp, bytes, layout.W + offset, layout.mW + offset, layout.vW + offset, layout.scratch + 128], floats);
+    }
+    this.#adamOuter(layout.a, m, count, split, Hp, bytes, layout.W, layout.mW, layout.vW, layout.scratch, l2, keep, beta1, beta2, stepSize, inverseSqrtBias2, epsilon);
+    if (split < Hp) this.#join();
   }
 }

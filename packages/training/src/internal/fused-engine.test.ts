@@ -126,6 +126,26 @@ describe("FusedEngine's batched SIMD kernel (any N)", () => {
   }
 });
 
+describe("FusedEngine on two threads", () => {
+  it("gives the one-thread weights bit for bit (the helper thread takes the upper rows of W)", () => {
+    const data = syntheticBattles({ battles: 64 * 10, models: 16, dimension: 256, seed: 8 });
+    const parameters = initializeParameters({ models: data.models, hidden: 128, dimension: 256, seed: 3 });
+    const engines = [1, 2].map((threads) => new FusedEngine(parameters, emptyAdamState(parameters), hyperparameters(1e-5), { threads }));
+    expect(engines.map((engine) => engine.threads)).toEqual([1, 2]);
+    for (let step = 0; step < 30; step++) {
+      const k = step % 10;
+      const batch = { size: 64, winners: data.battles.winnerIds.subarray(k * 64), losers: data.battles.loserIds.subarray(k * 64), rows: data.embeddings.subarray(k * 64 * 256) };
+      const [one, two] = engines.map((engine) => engine.step(batch, 1e-3));
+      expect(two).toBe(one);
+    }
+    const [one, two] = engines.map((engine) => engine.snapshot());
+    for (const key of ["P", "W", "c"] as const) expect(two!.parameters[key]).toEqual(one!.parameters[key]);
+    expect(two!.adam.vW).toEqual(one!.adam.vW);
+    expect(relativeDifference(two!.parameters.W, parameters.W)).toBeGreaterThan(0.01);
+    for (const engine of engines) engine.dispose();
+  });
+});
+
 describe("fused and tfjs engines", () => {
   for (const [models, mode, onModels, weightDecay] of [
     [2, "l2", true, 1e-5],

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { MFParameters } from "@muffler/model";
 import { createAdamRowKernel, type AdamRowKernel } from "./adam-row.ts";
 import { BatchKernel } from "./batch-kernel.ts";
@@ -61,8 +62,12 @@ export class FusedEngine implements TrainingEngine {
   readonly #slot: Int32Array;
   readonly #g: Float64Array;
 
-  /** `simd: false` forces the plain JS loops (used by tests to compare both); `batchSize` sizes the SIMD batch buffer. */
-  constructor(parameters: MFParameters, adam: AdamState, hyperparameters: EngineHyperparameters, options: { simd?: boolean; batchSize?: number } = {}) {
+  /**
+   * `simd: false` forces the plain JS loops (used by tests to compare both); `batchSize` sizes the SIMD batch buffer;
+   * `threads` (1 or 2) runs the batched kernel on one or two threads (same results bit for bit), by default 2 where
+   * the machine has two cores and W has at least 32,768 entries (below that a step is too short to share).
+   */
+  constructor(parameters: MFParameters, adam: AdamState, hyperparameters: EngineHyperparameters, options: { simd?: boolean; batchSize?: number; threads?: number } = {}) {
     this.#models = [...parameters.models];
     this.#N = parameters.models.length;
     this.#H = parameters.hidden;
@@ -71,7 +76,8 @@ export class FusedEngine implements TrainingEngine {
     this.#c = parameters.c.slice();
     const simd = options.simd !== false;
     this.#kernel = simd && this.#N === 2 ? createAdamRowKernel(this.#H, this.#D, options.batchSize ?? 64) : undefined;
-    this.#batched = simd && this.#N !== 2 ? BatchKernel.create(this.#H, this.#D, options.batchSize ?? 64) : undefined;
+    const threads = options.threads ?? (availableParallelism() >= 2 && this.#H * this.#D >= 32_768 ? 2 : 1);
+    this.#batched = simd && this.#N !== 2 ? BatchKernel.create(this.#H, this.#D, options.batchSize ?? 64, threads) : undefined;
     const home = this.#kernel ?? this.#batched;
     const inKernel = (source: Float32Array, target: Float32Array | undefined) => (target === undefined ? source.slice() : (target.set(source), target));
     this.#W = inKernel(parameters.W, home?.W);
@@ -511,7 +517,14 @@ export class FusedEngine implements TrainingEngine {
     };
   }
 
-  dispose(): void {}
+  /** The threads the kernel runs on. */
+  get threads(): number {
+    return this.#batched?.threads ?? 1;
+  }
+
+  dispose(): void {
+    this.#batched?.dispose();
+  }
 
   /** a_m += (c_h P_mh) W[h] for every model (bColumn holds c_h P_mh). */
   #foldRow(h: number): void {
@@ -550,14 +563,17 @@ export class FusedEngine implements TrainingEngine {
       this.#kernel.a0.fill(0);
       this.#kernel.a1.fill(0);
     }
+    const { a, u, b, P, c, norms, normSquares } = { a: this.#a, u: this.#u, b: this.#b, P: this.#P, c: this.#c, norms: this.#norms, normSquares: this.#normSquares };
+    const folded = this.#batched === undefined;
     for (let m = 0; m < N; m++) {
-      const norm = Math.max(Math.sqrt(this.#normSquares[m]!), NORMALIZE_EPSILON);
-      this.#norms[m] = norm;
-      if (this.#batched === undefined) for (let d = 0; d < D; d++) this.#a[m * D + d]! /= norm;
+      const norm = Math.max(Math.sqrt(normSquares[m]!), NORMALIZE_EPSILON);
+      norms[m] = norm;
+      if (folded) for (let d = 0; d < D; d++) a[m * D + d]! /= norm;
+      const offset = m * H;
       for (let h = 0; h < H; h++) {
-        const unit = this.#P[m * H + h]! / norm;
-        this.#u[m * H + h] = unit;
-        this.#b[m * H + h] = this.#c[h]! * unit;
+        const unit = P[offset + h]! / norm;
+        u[offset + h] = unit;
+        b[offset + h] = c[h]! * unit;
       }
     }
   }
