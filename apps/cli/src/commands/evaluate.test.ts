@@ -83,6 +83,8 @@ describe("muffler evaluate (gold-label cross-validation and transfer on a tiny s
     expect(JSON.parse(folds.stdout).error).toMatchObject({ code: "evaluation/bad-option", location: { field: "--cv" } });
     const ties = await cli("evaluate", "--benchmark", mmlu, "--cv", "2", "--ties", "coin", "--json");
     expect(JSON.parse(ties.stdout).error).toMatchObject({ code: "evaluation/bad-option", location: { field: "--ties" } });
+    const decay = await cli("evaluate", "--benchmark", mmlu, "--cv", "2", "--weight-decay-mode", "adamw", "--json");
+    expect(JSON.parse(decay.stdout).error).toMatchObject({ code: "evaluation/bad-option", location: { field: "--weight-decay-mode" } });
     const both = await cli("evaluate", "--benchmark", mmlu, "--cv", "2", "--train-on", other, "--json");
     expect(JSON.parse(both.stdout).error.location.field).toBe("--train-on");
     const missing = await cli("evaluate", "--benchmark", join(folder, "nope"), "--cv", "2", "--json");
