@@ -6,6 +6,7 @@
 // constant, and at about 6,900 examples/s its 10 epochs take 145 s), LARGE_MODELS (64), LARGE_EPOCHS (10),
 // LARGE_REFERENCE_EPOCHS (1), ALPACA_EPOCHS (10), ALPACA_REFERENCE_EPOCHS (1), ALPACA_EVAL (../shared/data/alpaca-eval
 // from the repository root), EMBEDDINGS_CACHE (.cache/embeddings at the repository root), REFERENCE_THREADS (2),
+// REFERENCE_BATTLES (25000: the reference is timed on the first 25,000 battles of each case, 391 steps),
 // PYTHON (/usr/bin/python3).
 // PyTorch's 2 OpenMP threads lose most of their speed when another process holds a core (their barriers spin), so the
 // measured reference varies with the machine's load: the output also gives the ratio against the reference's figure
@@ -37,6 +38,7 @@ const repositoryRoot = resolve(here, "../../..");
 const alpacaFolder = process.env.ALPACA_EVAL ?? resolve(repositoryRoot, "../shared/data/alpaca-eval");
 const embeddingsCache = process.env.EMBEDDINGS_CACHE ?? resolve(repositoryRoot, ".cache/embeddings");
 const referenceThreads = environment("REFERENCE_THREADS", 2);
+const referenceBattles = environment("REFERENCE_BATTLES", 25_000);
 const documentedReferenceExamplesPerSecond = 6_900;
 const python = process.env.PYTHON ?? "/usr/bin/python3";
 const hasTorch = spawnSync(python, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
@@ -52,7 +54,7 @@ interface Case {
   cpuSeconds: number;
   examplesPerSecond: number;
   finalTrainLoss: number;
-  reference: { epochs: number; seconds: number; examplesPerSecond: number; finalTrainLoss: number } | null;
+  reference: { epochs: number; battles: number; seconds: number; examplesPerSecond: number; finalTrainLoss: number } | null;
   ratio: number | null;
 }
 
@@ -64,7 +66,9 @@ async function measure(name: string, data: SyntheticBattles, fusedEpochs: number
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const examplesPerSecond = (count * fusedEpochs) / seconds;
+  console.warn(`[bench:training] ${name}: fused ${Math.round(examplesPerSecond)} examples/s (${seconds.toFixed(1)} s); load average ${loadavg()[0]!.toFixed(1)}`);
   const reference = hasTorch && torchEpochs > 0 ? await runReference(data, torchEpochs) : null;
+  if (reference !== null) console.warn(`[bench:training] ${name}: PyTorch ${reference.examplesPerSecond} examples/s; load average ${loadavg()[0]!.toFixed(1)}`);
   return {
     name,
     models: data.models.length,
@@ -84,17 +88,19 @@ async function runReference(data: SyntheticBattles, torchEpochs: number): Promis
   const folder = await mkdtemp(join(tmpdir(), "muffler-bench-training-"));
   try {
     const file = join(folder, "battles.safetensors");
-    const count = data.battles.winnerIds.length;
+    // The reference's speed per step does not depend on how many steps an epoch has: time it on the first
+    // REFERENCE_BATTLES battles (the whole set when it is smaller) to keep the run short on a loaded machine.
+    const count = Math.min(data.battles.winnerIds.length, referenceBattles);
     await writeSafetensors(file, {
       embeddings: { shape: [data.embeddings.length / data.dimension, data.dimension], data: data.embeddings },
-      winners: { shape: [count], data: data.battles.winnerIds },
-      losers: { shape: [count], data: data.battles.loserIds },
-      prompts: { shape: [count], data: data.battles.promptIndices },
+      winners: { shape: [count], data: data.battles.winnerIds.subarray(0, count) },
+      losers: { shape: [count], data: data.battles.loserIds.subarray(0, count) },
+      prompts: { shape: [count], data: data.battles.promptIndices.subarray(0, count) },
     });
     const child = spawnSync(python, [join(here, "reference_mf.py"), file, String(torchEpochs), String(referenceThreads)], { encoding: "utf8", maxBuffer: 1 << 24 });
     if (child.status !== 0) throw new Error(`reference_mf.py failed: ${child.stderr}`);
     const output = JSON.parse(child.stdout) as { seconds: number; examplesPerSecond: number; losses: number[] };
-    return { epochs: torchEpochs, seconds: round(output.seconds), examplesPerSecond: Math.round(output.examplesPerSecond), finalTrainLoss: round(output.losses.at(-1)!, 5) };
+    return { epochs: torchEpochs, battles: count, seconds: round(output.seconds), examplesPerSecond: Math.round(output.examplesPerSecond), finalTrainLoss: round(output.losses.at(-1)!, 5) };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

@@ -27,24 +27,29 @@ type AdamOuter = (
  * The helper thread: runs `project` or `adamOuter` on its share of the rows of W (the upper rows) in the same shared
  * memory, when the main thread bumps the sequence number in `control`, and reports the number back when done.
  * control (Int32, Float32 views of one SharedArrayBuffer): [0] sequence, [1] task (1 project, 2 adamOuter, 0 stop),
- * [2..11] i32 arguments, [12..18] f32 arguments, [20] the sequence done.
+ * [2..11] i32 arguments, [12..18] f32 arguments, [20] the sequence done, [21] 1 when the thread failed.
  */
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control } = workerData;
-const { project, adamOuter } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ints = new Int32Array(control);
 const floats = new Float32Array(control);
-let seen = 0;
-for (;;) {
-  Atomics.wait(ints, 0, seen);
-  seen = Atomics.load(ints, 0);
-  const task = ints[1];
-  if (task === 0) break;
-  if (task === 1) project(ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8]);
-  else adamOuter(ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9], ints[10], ints[11],
-    floats[12], floats[13], floats[14], floats[15], floats[16], floats[17], floats[18]);
-  Atomics.store(ints, 20, seen);
+try {
+  const { project, adamOuter } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ints, 0, seen);
+    seen = Atomics.load(ints, 0);
+    const task = ints[1];
+    if (task === 0) break;
+    if (task === 1) project(ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8]);
+    else adamOuter(ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9], ints[10], ints[11],
+      floats[12], floats[13], floats[14], floats[15], floats[16], floats[17], floats[18]);
+    Atomics.store(ints, 20, seen);
+    Atomics.notify(ints, 20);
+  }
+} catch {
+  Atomics.store(ints, 21, 1);
   Atomics.notify(ints, 20);
 }
 `;
@@ -92,6 +97,7 @@ export class BatchKernel {
   #controlFloats: Float32Array | undefined;
   #sequence = 0;
   #split: number;
+  #lastTask: [number, number[], number[]] = [0, [], []];
   #layout = { W: 0, mW: 0, vW: 0, scratch: 0, coefficients: 0, slots: 0, q: 0, x: 0, a: 0, r: 0, end: 0 };
   W!: Float32Array;
   mW!: Float32Array;
@@ -134,7 +140,7 @@ export class BatchKernel {
       const control = new SharedArrayBuffer(128);
       kernel.#control = new Int32Array(control);
       kernel.#controlFloats = new Float32Array(control);
-      kernel.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: compiled.module, memory, control } });
+      kernel.#worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module: compiled.module, memory, control } });
       kernel.#worker.unref();
       kernel.#split = split;
     }
@@ -158,6 +164,7 @@ export class BatchKernel {
   /** Hands a task to the helper thread (returns at once). */
   #run(task: number, ints: number[], floats: number[]): void {
     const control = this.#control!;
+    this.#lastTask = [task, ints, floats];
     control[1] = task;
     ints.forEach((value, index) => (control[2 + index] = value));
     floats.forEach((value, index) => (this.#controlFloats![12 + index] = value));
@@ -173,6 +180,16 @@ export class BatchKernel {
     for (;;) {
       const done = Atomics.load(control, 20);
       if (done === this.#sequence) return;
+      if (Atomics.load(control, 21) === 1) {
+        // The helper thread could not run (it reported an exception): do its share here and go on with one thread.
+        const [task, ints, floats] = this.#lastTask;
+        if (task === 1) this.#project(...(ints as Parameters<Project>));
+        else this.#adamOuter(...([...ints, ...floats] as Parameters<AdamOuter>));
+        void this.#worker?.terminate();
+        this.#worker = undefined;
+        this.#split = this.hiddenPadded;
+        return;
+      }
       Atomics.wait(control, 20, done, 50);
     }
   }
