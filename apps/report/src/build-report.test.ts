@@ -174,7 +174,10 @@ describe("buildReport", () => {
   it("fails with report/malformed-file for a malformed file, and with report/no-runs without runs", async () => {
     const directory = await sampleRun("malformed");
     const { writeFile } = await import("node:fs/promises");
-    await writeFile(join(directory, "evaluation", "calibration.json"), JSON.stringify({ split: "test", rows: 10, thresholds: [] }));
+    // Empty thresholds are what calibrate writes when the test split has no strong-vs-weak battle: the report shows it.
+    await writeFile(join(directory, "evaluation", "calibration.json"), JSON.stringify({ split: "test", rows: 0, thresholds: [] }));
+    expect((await buildReport({ runDirectories: [directory] })).html).toContain("<html");
+    await writeFile(join(directory, "evaluation", "calibration.json"), JSON.stringify({ split: "test", rows: 10 }));
     const error = await buildReport({ runDirectories: [directory] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MufflerError);
     expect((error as MufflerError).code).toBe(REPORT_ERROR_CODES.malformedFile);

@@ -1,6 +1,19 @@
-import { join } from "node:path";
-import { SeededRandom, runPaths, writeJsonAtomic } from "@muffler/core";
-import type { Calibration, CurvePoint, DatasetManifest, EvaluationResult, RouterManifest, ThresholdMetrics, TrainingHistory } from "./internal/schemas.ts";
+import { SeededRandom, runPaths, writeRunFile } from "@muffler/core";
+import {
+  calibrationSchema,
+  datasetManifestSchema,
+  evaluationResultSchema,
+  routerManifestSchema,
+  trainingHistorySchema,
+  winRatesSchema,
+  type Calibration,
+  type CurvePoint,
+  type DatasetManifest,
+  type EvaluationResult,
+  type RouterManifest,
+  type ThresholdMetrics,
+  type TrainingHistory,
+} from "./internal/schemas.ts";
 
 /** A benchmark of the sample run: its folder name and the two models' accuracy on it. */
 export interface SampleBenchmark {
@@ -71,7 +84,7 @@ export async function writeSampleRun(options: WriteSampleRunOptions): Promise<vo
     options: { input: "synthetic", tiePolicy: "drop", split: 0.95, seed: options.seed ?? 1, balance: true },
     createdAt,
   };
-  await writeJsonAtomic(paths.dataset.manifest, manifest);
+  await writeRunFile({ path: paths.dataset.manifest, schema: datasetManifestSchema, value: manifest });
 
   const epochs = options.epochs ?? 10;
   const history: TrainingHistory = { epochs: [], bestEpoch: 0 };
@@ -94,11 +107,11 @@ export async function writeSampleRun(options: WriteSampleRunOptions): Promise<vo
       history.bestEpoch = epoch;
     }
   }
-  await writeJsonAtomic(paths.training.history, history);
+  await writeRunFile({ path: paths.training.history, schema: trainingHistorySchema, value: history });
 
   const strongPercents = options.strongPercents ?? Array.from({ length: 11 }, (_, index) => index * 10);
   const calibration = simulateCalibration({ random, quality, rows: testRows, strongPercents });
-  await writeJsonAtomic(join(options.runDirectory, "evaluation", "calibration.json"), calibration);
+  await writeRunFile({ path: paths.evaluationFiles.calibration, schema: calibrationSchema, value: calibration });
 
   const router: RouterManifest = {
     format: "muffler-router",
@@ -113,12 +126,13 @@ export async function writeSampleRun(options: WriteSampleRunOptions): Promise<vo
     dataHash: "0".repeat(64),
     thresholds: calibration.thresholds.map((row) => ({ strongPercent: row.strongPercent, threshold: row.threshold, calibratedOn: "test" })),
   };
-  await writeJsonAtomic(paths.router.manifest, router);
+  await writeRunFile({ path: paths.router.manifest, schema: routerManifestSchema, value: router });
 
   for (const benchmark of options.benchmarks ?? SAMPLE_BENCHMARKS) {
     const { result, winRates } = simulateBenchmark({ random, quality, benchmark });
-    await writeJsonAtomic(join(paths.evaluation(benchmark.name), "metrics.json"), result);
-    await writeJsonAtomic(join(paths.evaluation(benchmark.name), "win-rates.json"), winRates);
+    const files = paths.evaluationFiles.benchmark(benchmark.name);
+    await writeRunFile({ path: files.metrics, schema: evaluationResultSchema, value: result });
+    await writeRunFile({ path: files.winRates, schema: winRatesSchema, value: winRates });
   }
 }
 

@@ -34,6 +34,8 @@ export const CORE_ERROR_CODES = {
   nameTooLong: "core/name-too-long",
   /** The device reported an input/output error (EIO). */
   ioError: "core/io-error",
+  /** A stage was about to write a run-directory file that does not match its schema (a bug in that stage). */
+  invalidRunFile: "core/invalid-run-file",
 } as const;
 
 export type CoreErrorCode = (typeof CORE_ERROR_CODES)[keyof typeof CORE_ERROR_CODES];

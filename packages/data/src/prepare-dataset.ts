@@ -1,6 +1,6 @@
-import { MufflerError, type OnProgress, runPaths, sha256, writeJsonAtomic } from "@muffler/core";
+import { datasetManifestSchema, datasetPaths, MufflerError, type OnProgress, runPaths, sha256, writeRunFile } from "@muffler/core";
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname } from "node:path";
 import type { Battle } from "./battle.ts";
 import type { DatasetManifest, PreparationCounts } from "./dataset-manifest.ts";
 import { DATA_ERROR_CODES } from "./errors.ts";
@@ -287,20 +287,22 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     };
     const rawColumns = "source_row, model_a, model_b, prompt, CAST(wa AS TINYINT) AS winner_model_a, CAST(wb AS TINYINT) AS winner_model_b, CAST(wt AS TINYINT) AS winner_tie, label";
     await replaceDirectory(paths.root, async (temporary) => {
-      await mkdir(join(temporary, "raw"), { recursive: true });
-      await mkdir(join(temporary, "encoded"), { recursive: true });
-      const file = (name: string) => sqlString(join(temporary, name));
-      const copy = (sql: string, name: string) => session.run(`COPY (${sql}) TO ${file(name)} (${PARQUET_OPTIONS})`);
+      // The layout of dataset/ is core's datasetPaths, laid out in the temporary folder that replaces it.
+      const files = datasetPaths(temporary);
+      await mkdir(dirname(files.rawTrain), { recursive: true });
+      await mkdir(dirname(files.encodedTrain), { recursive: true });
+      const file = (path: string) => sqlString(path);
+      const copy = (sql: string, path: string) => session.run(`COPY (${sql}) TO ${file(path)} (${PARQUET_OPTIONS})`);
       // Each split keeps file order, and a raw row's position in its file is its prompt index. The encoded files take
       // that position from the raw files (parquet's file_row_number), so the two always agree.
       // ORDER BY: the split's semi-join does not keep scan order (a split tie's two rows share a source row: label orders them).
-      await copy(`SELECT ${rawColumns} FROM kept WHERE ${trainPredicate} ORDER BY source_row, label`, "raw/train.parquet");
-      await copy(`SELECT ${rawColumns} FROM kept WHERE NOT (${trainPredicate}) ORDER BY source_row, label`, "raw/test.parquet");
-      const rawRows = (name: string) => `(SELECT CAST(file_row_number AS INTEGER) AS prompt_index, model_a, model_b, label FROM read_parquet(${file(name)}, file_row_number = true))`;
-      await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/test.parquet")}`, "encoded/test.parquet");
+      await copy(`SELECT ${rawColumns} FROM kept WHERE ${trainPredicate} ORDER BY source_row, label`, files.rawTrain);
+      await copy(`SELECT ${rawColumns} FROM kept WHERE NOT (${trainPredicate}) ORDER BY source_row, label`, files.rawTest);
+      const rawRows = (path: string) => `(SELECT CAST(file_row_number AS INTEGER) AS prompt_index, model_a, model_b, label FROM read_parquet(${file(path)}, file_row_number = true))`;
+      await copy(`SELECT ${encodedColumns} FROM ${rawRows(files.rawTest)}`, files.encodedTest);
       const labelCounts = { train: { model_a: 0, model_b: 0 }, test: { model_a: 0, model_b: 0 } } as Record<"train" | "test", Record<string, number>>;
       for (const which of ["train", "test"] as const) {
-        for (const row of await session.rows(`SELECT label, count(*) AS n FROM read_parquet(${file(`raw/${which}.parquet`)}) GROUP BY ALL`)) {
+        for (const row of await session.rows(`SELECT label, count(*) AS n FROM read_parquet(${file(files.raw(which))}) GROUP BY ALL`)) {
           labelCounts[which][String(row["label"])] = Number(row["n"]);
         }
         manifest.labelRatios[which] = ratios(labelCounts[which], rows[which]);
@@ -316,14 +318,14 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
             hint: "Prepare without balancing, or with another tie policy.",
           });
         }
-        await session.run(`CREATE OR REPLACE VIEW encoded_train AS SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`);
-        const balanced = await rmote(session, { seed, labelCounts: labelCounts.train, target: join(temporary, "encoded/train.parquet"), copyOptions: PARQUET_OPTIONS });
+        await session.run(`CREATE OR REPLACE VIEW encoded_train AS SELECT ${encodedColumns} FROM ${rawRows(files.rawTrain)}`);
+        const balanced = await rmote(session, { seed, labelCounts: labelCounts.train, target: files.encodedTrain, copyOptions: PARQUET_OPTIONS });
         manifest.rows.trainBalanced = balanced.rows;
         manifest.balancedLabelRatios = ratios(balanced.labelCounts, balanced.rows);
       } else {
-        await copy(`SELECT ${encodedColumns} FROM ${rawRows("raw/train.parquet")}`, "encoded/train.parquet");
+        await copy(`SELECT ${encodedColumns} FROM ${rawRows(files.rawTrain)}`, files.encodedTrain);
       }
-      await writeJsonAtomic(join(temporary, "manifest.json"), manifest);
+      await writeRunFile({ path: files.manifest, schema: datasetManifestSchema, value: manifest });
     });
     options.onProgress?.({ stage: "prepare", done: STEPS.length, total: STEPS.length, unit: "steps", detail: { step: "done" } });
     return { manifest, inputShape: { rows: inputRows, columns: columns.length }, paths };

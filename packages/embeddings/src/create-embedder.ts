@@ -1,5 +1,7 @@
 import { MufflerError } from "@muffler/core";
+import { createCompositeEmbedder } from "./composite-embedder.ts";
 import type { Embedder } from "./embedder.ts";
+import { checkSpecOptions, embedderNameParts, mergeEmbedderOptions, type EmbedderSpec, type StoredEmbedderSpec } from "./embedder-spec.ts";
 import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 import { createLexicalEmbedder } from "./lexical-embedder.ts";
 import type { LexicalEmbedderOptions } from "./lexical-embedder.ts";
@@ -10,11 +12,11 @@ import type { SentenceTransformerEmbedderOptions } from "./sentence-transformer-
 import { createUseLiteEmbedder } from "./use-lite-embedder.ts";
 import type { UseLiteEmbedderOptions } from "./use-lite-embedder.ts";
 
-/** The embedder names `createEmbedder` resolves. */
-export type EmbedderName = "use-lite" | "lexical" | `st:${string}` | `openai:${string}`;
+/** The embedder names `createEmbedder` resolves (and any of them joined by `+`). */
+export type EmbedderName = "use-lite" | "lexical" | `st:${string}` | `openai:${string}` | `${string}+${string}`;
 
 /** The embedders that take no model argument, in the order `--help` lists them. */
-export const EMBEDDER_NAMES = ["use-lite", "lexical", "st:<hf-id-or-local-dir>", "openai:<model>"] as const;
+export const EMBEDDER_NAMES = ["use-lite", "lexical", "st:<hf-id-or-local-dir>", "openai:<model>", "<name>+<name> (concatenated, e.g. use-lite+lexical)"] as const;
 
 /** Options of `createEmbedder`, per embedder; only the block of the named embedder is read. */
 export interface CreateEmbedderOptions {
@@ -29,18 +31,35 @@ export interface CreateEmbedderOptions {
 }
 
 /**
- * Resolves an embedder by name: `use-lite` (the offline default, 512-d), `lexical` (weightless hashed n-grams) or
- * `st:<hf-id-or-local-dir>` (a sentence-transformers model exported to ONNX) or `openai:<model>` (an OpenAI-compatible
- * embeddings endpoint). Throws `embeddings/unknown-embedder`
- * for any other name.
+ * Resolves an embedder by name or by a stored spec: `use-lite` (the offline default, 512-d), `lexical` (weightless
+ * hashed n-grams), `st:<hf-id-or-local-dir>` (a sentence-transformers model exported to ONNX), `openai:<model>` (an
+ * OpenAI-compatible embeddings endpoint), or several joined by `+` (`use-lite+lexical`: their vectors concatenated,
+ * see `createCompositeEmbedder`; each part reads its own option block). Given a spec (`{ name, options }`, as
+ * router.json stores it), `options` here are runtime overrides laid over the spec's, block by block. Throws
+ * `embeddings/unknown-embedder` for any other name.
  */
-export async function createEmbedder(name: EmbedderName | string, options: CreateEmbedderOptions = {}): Promise<Embedder> {
+export async function createEmbedder(nameOrSpec: EmbedderName | string | EmbedderSpec | StoredEmbedderSpec, options: CreateEmbedderOptions = {}): Promise<Embedder> {
+  const name = typeof nameOrSpec === "string" ? nameOrSpec : nameOrSpec.name;
+  const resolved = typeof nameOrSpec === "string" ? options : mergeEmbedderOptions(checkSpecOptions(nameOrSpec.options), options);
+  const parts = embedderNameParts(name);
+  if (parts.length < 2) return createSingleEmbedder(parts[0] ?? name, resolved);
+  const created: Embedder[] = [];
+  try {
+    for (const part of parts) created.push(await createSingleEmbedder(part, resolved));
+  } catch (error) {
+    for (const embedder of created) await embedder.dispose?.();
+    throw error;
+  }
+  return createCompositeEmbedder({ parts: created });
+}
+
+async function createSingleEmbedder(name: string, options: CreateEmbedderOptions): Promise<Embedder> {
   if (name === "use-lite") return createUseLiteEmbedder(options.useLite);
   if (name === "lexical") return createLexicalEmbedder(options.lexical);
-  if (typeof name === "string" && name.startsWith("st:") && name.length > 3) {
+  if (name.startsWith("st:") && name.length > 3) {
     return createSentenceTransformerEmbedder({ ...options.sentenceTransformer, model: name.slice(3) });
   }
-  if (typeof name === "string" && name.startsWith("openai:") && name.length > "openai:".length) {
+  if (name.startsWith("openai:") && name.length > "openai:".length) {
     return createOpenAIEmbedder({ ...options.openai, model: name.slice("openai:".length) });
   }
   throw new MufflerError(`unknown embedder ${JSON.stringify(name)}.`, {

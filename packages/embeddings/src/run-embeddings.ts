@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { MufflerError, runPaths, sha256, writeFileAtomic, writeJsonAtomic } from "@muffler/core";
+import { MufflerError, parseRunFile, runEmbeddingsManifestSchema, runPaths, sha256, writeFileAtomic, writeRunFile, type RunEmbeddingsManifest } from "@muffler/core";
+import type { EmbedderSpec, StoredEmbedderSpec } from "./embedder-spec.ts";
 import { EMBEDDINGS_ERROR_CODES } from "./errors.ts";
 
 /** The splits a run directory holds embeddings for. */
@@ -12,26 +12,14 @@ export interface RunEmbeddings {
   embedderId: string;
   /** The name the embedder was created from (`use-lite`, `lexical`, `st:...`). */
   embedderName: string;
+  /** The embedder as `{ name, options }`: `createEmbedder(embedder)` rebuilds it. */
+  embedder: StoredEmbedderSpec;
   dimension: number;
   rows: number;
   /** rows x dimension, row-major, each row L2-normalized. */
   data: Float32Array;
   /** `hashPrompts` of the prompts the rows belong to. */
   promptsHash: string;
-}
-
-/** `embeddings/<split>.json`: describes `embeddings/<split>.f32` (raw little-endian float32, row-major). */
-interface RunEmbeddingsManifest {
-  format: "muffler-embeddings";
-  version: 1;
-  split: EmbeddingSplit;
-  embedderId: string;
-  embedderName: string;
-  dimension: number;
-  rows: number;
-  promptsHash: string;
-  dataSha256: string;
-  createdAt: string;
 }
 
 /** A stable hash of an ordered list of prompts (sha256 over each prompt's own sha256). */
@@ -43,8 +31,7 @@ export function hashPrompts(prompts: readonly string[]): string {
 
 /** The files of a split's embeddings in a run directory. */
 export function runEmbeddingsPaths(runDirectory: string, split: EmbeddingSplit): { data: string; manifest: string } {
-  const directory = runPaths(runDirectory).embeddings;
-  return { data: join(directory, `${split}.f32`), manifest: join(directory, `${split}.json`) };
+  return runPaths(runDirectory).embeddingsFiles.split(split);
 }
 
 /** Options of `writeRunEmbeddings`. */
@@ -53,6 +40,8 @@ export interface WriteRunEmbeddingsOptions {
   split: EmbeddingSplit;
   embedderId: string;
   embedderName: string;
+  /** The embedder as `{ name, options }` (`embedderSpec(name, options)`). @default { name: embedderName } */
+  embedder?: EmbedderSpec;
   dimension: number;
   /** One L2-normalized row per prompt, in prompt order. */
   vectors: readonly Float32Array[];
@@ -85,13 +74,14 @@ export async function writeRunEmbeddings(options: WriteRunEmbeddingsOptions): Pr
     split: options.split,
     embedderId: options.embedderId,
     embedderName: options.embedderName,
+    embedder: { name: options.embedder?.name ?? options.embedderName, ...(options.embedder?.options !== undefined && { options: { ...options.embedder.options } }) },
     dimension,
     rows: vectors.length,
     promptsHash: hashPrompts(options.prompts),
     dataSha256: sha256(bytes),
     createdAt: new Date().toISOString(),
   };
-  await writeJsonAtomic(paths.manifest, manifest);
+  await writeRunFile({ path: paths.manifest, schema: runEmbeddingsManifestSchema, value: manifest });
   return paths;
 }
 
@@ -134,27 +124,27 @@ export async function readRunEmbeddings(runDirectory: string, split: EmbeddingSp
   }
   const data = new Float32Array(manifest.rows * manifest.dimension);
   new Uint8Array(data.buffer).set(bytes);
-  return { embedderId: manifest.embedderId, embedderName: manifest.embedderName, dimension: manifest.dimension, rows: manifest.rows, data, promptsHash: manifest.promptsHash };
+  return {
+    embedderId: manifest.embedderId,
+    embedderName: manifest.embedderName,
+    embedder: manifest.embedder ?? { name: manifest.embedderName },
+    dimension: manifest.dimension,
+    rows: manifest.rows,
+    data,
+    promptsHash: manifest.promptsHash,
+  };
 }
 
 function parseManifest(text: string, file: string, split: EmbeddingSplit): RunEmbeddingsManifest {
-  let value: Partial<RunEmbeddingsManifest>;
+  let value: unknown;
   try {
-    value = JSON.parse(text) as Partial<RunEmbeddingsManifest>;
+    value = JSON.parse(text);
   } catch (error) {
     throw new MufflerError("is not valid JSON.", { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, cause: error });
   }
-  const fields: (keyof RunEmbeddingsManifest)[] = ["embedderId", "embedderName", "promptsHash", "dataSha256"];
-  for (const field of fields) {
-    if (typeof value[field] !== "string") throw new MufflerError("is missing a string.", { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, field });
+  const manifest = parseRunFile({ value, path: file, schema: runEmbeddingsManifestSchema, code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings });
+  if (manifest.split !== split) {
+    throw new MufflerError(`is the manifest of the ${manifest.split} split, not of the ${split} split.`, { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, field: "split" });
   }
-  for (const field of ["dimension", "rows"] as const) {
-    if (!Number.isInteger(value[field]) || value[field]! < (field === "dimension" ? 1 : 0)) {
-      throw new MufflerError("must be a non-negative integer.", { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, field });
-    }
-  }
-  if (value.format !== "muffler-embeddings" || value.version !== 1 || value.split !== split) {
-    throw new MufflerError(`is not a version 1 muffler-embeddings manifest of the ${split} split.`, { code: EMBEDDINGS_ERROR_CODES.corruptRunEmbeddings, file, field: "format" });
-  }
-  return value as RunEmbeddingsManifest;
+  return manifest;
 }

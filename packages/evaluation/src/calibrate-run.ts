@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { runPaths, type OnProgress } from "@muffler/core";
 import { readDatasetManifest, readPreparedBattles } from "@muffler/data";
 import { readRunEmbeddings } from "@muffler/embeddings";
@@ -41,10 +40,10 @@ export interface CalibrateRunResult {
 export async function calibrateRun(options: CalibrateRunOptions): Promise<CalibrateRunResult> {
   const run = options.runDirectory;
   const loaded = await loadRunRouter(run);
-  const cacheDirectory = options.cacheDirectory ?? join(runPaths(run).embeddings, "cache");
+  const cacheDirectory = options.cacheDirectory ?? runPaths(run).embeddingsFiles.cache;
   const embed = async (texts: readonly string[]) => {
     const embedded = await embedTexts({
-      embedder: loaded.manifest.embedder.name,
+      embedder: loaded.manifest.embedder,
       texts,
       cacheDirectory,
       ...(options.onProgress !== undefined && { onProgress: options.onProgress }),

@@ -1,5 +1,5 @@
 import type { OnProgress } from "@muffler/core";
-import { createEmbedder, EmbeddingCache, withEmbeddingCache, type CreateEmbedderOptions, type Embedder } from "@muffler/embeddings";
+import { createCompositeEmbedder, createEmbedder, embedderNameParts, EmbeddingCache, withEmbeddingCache, type CreateEmbedderOptions, type Embedder, type StoredEmbedderSpec } from "@muffler/embeddings";
 
 /** Embeddings of a list of texts, row-major. */
 export interface EmbeddedTexts {
@@ -14,17 +14,18 @@ export interface EmbeddedTexts {
 /** Options of {@link embedTexts}. */
 export interface EmbedTextsOptions {
   /**
-   * An embedder name (`use-lite`, `lexical`, `st:<model>`), or several joined by `+` (`use-lite+lexical`): their
-   * vectors are concatenated, each scaled by 1/sqrt(count) so that the row stays L2-normalized.
+   * An embedder name (`use-lite`, `lexical`, `st:<model>`), several joined by `+` (`use-lite+lexical`: concatenated,
+   * see `createCompositeEmbedder`), or a stored spec `{ name, options }` (router.json's `embedder`).
    */
-  embedder: string;
+  embedder: string | StoredEmbedderSpec;
   texts: readonly string[];
   /**
-   * A cache folder shared between runs (`EmbeddingCache`); every text is embedded once per embedder, ever.
+   * A cache folder shared between runs (`EmbeddingCache`); every text is embedded once per embedder (per part of a
+   * composite), ever.
    * @default undefined (no cache)
    */
   cacheDirectory?: string;
-  /** Passed to `createEmbedder`. @default {} */
+  /** Runtime options laid over the spec's (`createEmbedder`). @default {} */
   embedderOptions?: CreateEmbedderOptions;
   onProgress?: OnProgress;
   signal?: AbortSignal;
@@ -32,43 +33,36 @@ export interface EmbedTextsOptions {
 
 /** The embedder names of a `+`-joined combination. */
 export function embedderParts(embedder: string): string[] {
-  return embedder.split("+").map((part) => part.trim()).filter((part) => part.length > 0);
+  return embedderNameParts(embedder);
 }
 
-/** Embeds `texts` with one embedder or a concatenation of several, through the shared cache when given. */
+/** Embeds `texts` with one embedder or a concatenation of several, each part through the shared cache when given. */
 export async function embedTexts(options: EmbedTextsOptions): Promise<EmbeddedTexts> {
-  const parts = embedderParts(options.embedder);
-  const blocks: { id: string; dimension: number; vectors: Float32Array[] }[] = [];
-  for (const name of parts) {
-    const embedder: Embedder = await createEmbedder(name, options.embedderOptions ?? {});
-    const cache =
-      options.cacheDirectory === undefined
-        ? undefined
-        : await EmbeddingCache.open({ directory: options.cacheDirectory, embedderId: embedder.id, dimension: embedder.dimension });
-    try {
-      const cached = cache === undefined ? embedder : withEmbeddingCache({ embedder, cache });
-      const vectors = await cached.embed(options.texts, {
-        ...(options.signal !== undefined && { signal: options.signal }),
-        ...(options.onProgress !== undefined && { onProgress: (event) => options.onProgress!({ ...event, stage: `embed ${name}` }) }),
-      });
-      blocks.push({ id: embedder.id, dimension: embedder.dimension, vectors });
-    } finally {
-      await cache?.close();
-      await embedder.dispose?.();
+  const spec = typeof options.embedder === "string" ? { name: options.embedder } : options.embedder;
+  const parts: Embedder[] = [];
+  const caches: EmbeddingCache[] = [];
+  try {
+    for (const name of embedderNameParts(spec.name)) {
+      const embedder = await createEmbedder({ name, ...(spec.options !== undefined && { options: spec.options }) }, options.embedderOptions ?? {});
+      if (options.cacheDirectory === undefined) {
+        parts.push(embedder);
+        continue;
+      }
+      const cache = await EmbeddingCache.open({ directory: options.cacheDirectory, embedderId: embedder.id, dimension: embedder.dimension });
+      caches.push(cache);
+      const cached = withEmbeddingCache({ embedder, cache });
+      parts.push({ ...cached, dispose: () => embedder.dispose?.() ?? Promise.resolve() });
     }
+    const embedder = parts.length === 1 ? parts[0]! : createCompositeEmbedder({ parts });
+    const vectors = await embedder.embed(options.texts, {
+      ...(options.signal !== undefined && { signal: options.signal }),
+      ...(options.onProgress !== undefined && { onProgress: (event) => options.onProgress!({ ...event, stage: `embed ${spec.name}` }) }),
+    });
+    const data = new Float32Array(vectors.length * embedder.dimension);
+    vectors.forEach((vector, row) => data.set(vector, row * embedder.dimension));
+    return { embedderId: embedder.id, dimension: embedder.dimension, rows: vectors.length, data };
+  } finally {
+    for (const cache of caches) await cache.close();
+    for (const part of parts) await part.dispose?.();
   }
-  const dimension = blocks.reduce((sum, block) => sum + block.dimension, 0);
-  const rows = options.texts.length;
-  const data = new Float32Array(rows * dimension);
-  const scale = 1 / Math.sqrt(blocks.length);
-  let offset = 0;
-  for (const block of blocks) {
-    for (let row = 0; row < rows; row++) {
-      const vector = block.vectors[row]!;
-      const base = row * dimension + offset;
-      for (let d = 0; d < block.dimension; d++) data[base + d] = vector[d]! * scale;
-    }
-    offset += block.dimension;
-  }
-  return { embedderId: blocks.map((block) => block.id).join(" + "), dimension, rows, data };
 }

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { MufflerError, runPaths, type OnProgress } from "@muffler/core";
 import type { Benchmark } from "@muffler/data";
 import { loadRouterBundle, MFRB, type RouterBundle } from "@muffler/model";
@@ -38,9 +37,9 @@ export interface RouteBenchmarkWithRunOptions {
 export async function routeBenchmarkWithRun(options: RouteBenchmarkWithRunOptions): Promise<{ winRates: Float64Array; embedderId: string }> {
   const loaded = await loadRunRouter(options.runDirectory);
   const embedded = await embedTexts({
-    embedder: loaded.manifest.embedder.name,
+    embedder: loaded.manifest.embedder,
     texts: options.benchmark.prompts,
-    cacheDirectory: options.cacheDirectory ?? join(runPaths(options.runDirectory).embeddings, "cache"),
+    cacheDirectory: options.cacheDirectory ?? runPaths(options.runDirectory).embeddingsFiles.cache,
     ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
   });
   if (embedded.embedderId !== loaded.manifest.embedder.id || embedded.dimension !== loaded.manifest.dimension) {

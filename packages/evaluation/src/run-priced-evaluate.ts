@@ -1,5 +1,5 @@
 import { basename, join, resolve } from "node:path";
-import { MufflerError, writeFileAtomic, writeJsonAtomic, type OnProgress } from "@muffler/core";
+import { MufflerError, runPaths, writeFileAtomic, writeJsonAtomic, type OnProgress } from "@muffler/core";
 import { loadPricedBenchmark } from "@muffler/data";
 import { embedTexts } from "./embed-texts.ts";
 import { EVALUATION_ERROR_CODES } from "./errors.ts";
@@ -68,7 +68,7 @@ export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<Price
     });
   }
   const name = plan.cv !== undefined ? `${benchmark.name}-cv${plan.cv}-seed${seed}-${slug(embedder)}` : `${basename(resolve(plan.trainOn!))}-to-${benchmark.name}-${slug(embedder)}`;
-  const directory = join(plan.outDirectory ?? resolve("runs", "evaluate", name), "evaluation", benchmark.name);
+  const directory = runPaths(plan.outDirectory ?? resolve("runs", "evaluate", name)).evaluation(benchmark.name);
   await writeJsonAtomic(join(directory, "frontier.json"), result);
   await writeFileAtomic(join(directory, "frontier.csv"), frontierCsv(result));
   return { ...result, directory, embedderId: target.embedderId };

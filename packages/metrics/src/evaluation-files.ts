@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { runPaths, writeFileAtomic, writeJsonAtomic } from "@muffler/core";
+import { calibrationFileSchema, evaluationResultSchema, runPaths, winRatesFileSchema, writeFileAtomic, writeRunFile } from "@muffler/core";
 import type { ThresholdMetrics } from "./classification-metrics.ts";
 import type { EvaluationResult } from "./evaluate-routing.ts";
 import type { NumericArray } from "./internal/validate.ts";
@@ -19,13 +18,13 @@ export interface CalibrationFile {
 
 /** The path of `evaluation/calibration.json` in a run directory. */
 export function calibrationFilePath(runDirectory: string): string {
-  return join(runPaths(runDirectory).root, "evaluation", "calibration.json");
+  return runPaths(runDirectory).evaluationFiles.calibration;
 }
 
-/** Writes `evaluation/calibration.json` atomically and returns its path. */
+/** Writes `evaluation/calibration.json` atomically (checked against core's `calibrationFileSchema`) and returns its path. */
 export async function writeCalibrationFile(options: { runDirectory: string; calibration: CalibrationFile }): Promise<string> {
   const path = calibrationFilePath(options.runDirectory);
-  await writeJsonAtomic(path, options.calibration);
+  await writeRunFile({ path, schema: calibrationFileSchema, value: options.calibration });
   return path;
 }
 
@@ -72,9 +71,9 @@ export async function writeEvaluationFiles(options: {
    */
   directoryName?: string;
 }): Promise<string> {
-  const folder = runPaths(options.runDirectory).evaluation(options.directoryName ?? options.result.benchmark);
-  await writeJsonAtomic(join(folder, "metrics.json"), options.result);
-  await writeFileAtomic(join(folder, "curve.csv"), curveToCsv(options.result));
-  await writeFileAtomic(join(folder, "win-rates.json"), `${JSON.stringify(Array.from(options.winRates))}\n`);
-  return folder;
+  const files = runPaths(options.runDirectory).evaluationFiles.benchmark(options.directoryName ?? options.result.benchmark);
+  await writeRunFile({ path: files.metrics, schema: evaluationResultSchema, value: options.result });
+  await writeFileAtomic(files.curve, curveToCsv(options.result));
+  await writeRunFile({ path: files.winRates, schema: winRatesFileSchema, value: Array.from(options.winRates), pretty: false });
+  return files.root;
 }

@@ -20,6 +20,8 @@ export const MODEL_ERROR_CODES = {
   badPolicy: "model/bad-policy",
   /** The weights file is missing, truncated or not safetensors. */
   badWeights: "model/bad-weights",
+  /** router.safetensors is not the file router.json was written with (its sha256 differs from `weightsHash`). */
+  weightsMismatch: "model/weights-mismatch",
 } as const;
 
 export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[keyof typeof MODEL_ERROR_CODES];

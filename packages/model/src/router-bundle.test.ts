@@ -1,14 +1,15 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeSafetensors } from "@muffler/core";
+import { sha256File, writeSafetensors } from "@muffler/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MODEL_ERROR_CODES } from "./errors.ts";
 import { tinyParameters } from "./internal/tiny-example.ts";
 import { initializeParameters } from "./mf-parameters.ts";
 import { MFRB } from "./mfrb.ts";
 import { loadRouterBundle, saveRouterBundle } from "./router-bundle.ts";
-import type { RouterManifest } from "./router-manifest.ts";
+import { writeMFParameters } from "./mf-weights.ts";
+import { manifestThresholds, type RouterManifest } from "./router-manifest.ts";
 
 let directory: string;
 beforeEach(async () => {
@@ -40,7 +41,48 @@ describe("saveRouterBundle / loadRouterBundle", () => {
     await saveRouterBundle(directory, { parameters, manifest });
     const loaded = await loadRouterBundle(directory, { embedderDimension: 6 });
     expect(loaded.parameters).toEqual(parameters);
-    expect(loaded.manifest).toEqual(manifest);
+    expect(loaded.manifest).toEqual({ ...manifest, weightsHash: await sha256File(join(directory, "router.safetensors")) });
+  });
+
+  it("records the weights' sha256 and stamps thresholds with it; a second save of the same weights keeps it", async () => {
+    const parameters = initializeParameters({ models: ["gpt-4", "mixtral"], hidden: 8, dimension: 6, seed: 2 });
+    const thresholds = [{ strongPercent: 50, threshold: 0.4, calibratedOn: "test" }];
+    await saveRouterBundle(directory, { parameters, manifest: { ...manifestFor(parameters.models, 8, 6), thresholds } });
+    const { manifest } = await loadRouterBundle(directory);
+    expect(manifest.weightsHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.thresholds).toEqual([{ ...thresholds[0], weightsHash: manifest.weightsHash }]);
+    expect(manifestThresholds(manifest)).toEqual({ current: manifest.thresholds, stale: [] });
+    await saveRouterBundle(directory, { parameters, manifest });
+    expect((await loadRouterBundle(directory)).manifest.weightsHash).toBe(manifest.weightsHash);
+  });
+
+  it("refuses new weights beside the old manifest (a crash between the two writes) with model/weights-mismatch", async () => {
+    const old = initializeParameters({ models: ["gpt-4", "mixtral"], hidden: 8, dimension: 6, seed: 2 });
+    await saveRouterBundle(directory, { parameters: old, manifest: { ...manifestFor(old.models, 8, 6), thresholds: [{ strongPercent: 50, threshold: 0.4, calibratedOn: "test" }] } });
+    // A retrain writes its weights first; the process dies before router.json is replaced.
+    const retrained = initializeParameters({ models: ["gpt-4", "mixtral"], hidden: 8, dimension: 6, seed: 3 });
+    await writeMFParameters(join(directory, "router.safetensors"), retrained, { format: "pt", producer: "muffler" });
+    await expect(loadRouterBundle(directory)).rejects.toMatchObject({
+      code: MODEL_ERROR_CODES.weightsMismatch,
+      location: { file: join(directory, "router.safetensors"), field: "weightsHash" },
+    });
+  });
+
+  it("marks thresholds calibrated for other weights as stale, and keeps reading bundles written before weights hashes", async () => {
+    const parameters = initializeParameters({ models: ["gpt-4", "mixtral"], hidden: 8, dimension: 6, seed: 2 });
+    const otherHash = "f".repeat(64);
+    await saveRouterBundle(directory, {
+      parameters,
+      manifest: { ...manifestFor(parameters.models, 8, 6), thresholds: [{ strongPercent: 50, threshold: 0.4, calibratedOn: "test", weightsHash: otherHash }] },
+    });
+    const { manifest } = await loadRouterBundle(directory);
+    expect(manifestThresholds(manifest)).toEqual({ current: [], stale: [expect.objectContaining({ weightsHash: otherHash })] });
+    // An old bundle: no weightsHash anywhere. It loads, and its thresholds count as current.
+    const legacy = { ...manifestFor(parameters.models, 8, 6), thresholds: [{ strongPercent: 50, threshold: 0.4, calibratedOn: "test" }] };
+    await writeFile(join(directory, "router.json"), JSON.stringify(legacy));
+    const loaded = await loadRouterBundle(directory);
+    expect(loaded.manifest.weightsHash).toBeUndefined();
+    expect(manifestThresholds(loaded.manifest).current).toHaveLength(1);
   });
 
   it("loads a checkpoint with the seed's tensor names and gives the seed's win rates", async () => {

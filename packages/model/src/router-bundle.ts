@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { MufflerError, writeJsonAtomic } from "@muffler/core";
+import { basename } from "node:path";
+import { MufflerError, routerBundlePaths, sha256File, writeRunFile } from "@muffler/core";
 import { MODEL_ERROR_CODES } from "./errors.ts";
 import type { MFParameters } from "./mf-parameters.ts";
 import { readMFParameters, writeMFParameters } from "./mf-weights.ts";
 import { routerManifestSchema, type RouterManifest } from "./router-manifest.ts";
 
-/** File names inside a router bundle directory (`runs/<name>/router/`). */
-export const ROUTER_BUNDLE_FILES = { weights: "router.safetensors", manifest: "router.json" } as const;
+/** File names inside a router bundle directory (`runs/<name>/router/`), from core's `routerBundlePaths`. */
+export const ROUTER_BUNDLE_FILES = { weights: basename(routerBundlePaths(".").weights), manifest: basename(routerBundlePaths(".").manifest) } as const;
 
 export interface RouterBundle {
   parameters: MFParameters;
@@ -16,13 +16,23 @@ export interface RouterBundle {
 
 /**
  * Writes a router bundle: `router.safetensors` (P.weight [N,H], downproj_QtoP.weight [H,D], Classifier.weight [1,H])
- * and `router.json`, each atomically. The manifest must agree with the parameters (models, hidden, dimension).
+ * and `router.json`, each atomically, weights first. The manifest must agree with the parameters (models, hidden,
+ * dimension). It records the weights' sha256 (`weightsHash`), and every threshold that carries no `weightsHash` is
+ * stamped with it: the caller asserts that they were calibrated for these parameters. A crash between the two
+ * writes leaves new weights beside the old manifest, which `loadRouterBundle` refuses (`model/weights-mismatch`).
  */
 export async function saveRouterBundle(directory: string, bundle: RouterBundle): Promise<void> {
-  const manifest = validateManifest(bundle.manifest, join(directory, ROUTER_BUNDLE_FILES.manifest));
-  checkAgreement(bundle.parameters, manifest, join(directory, ROUTER_BUNDLE_FILES.manifest));
-  await writeMFParameters(join(directory, ROUTER_BUNDLE_FILES.weights), bundle.parameters, { format: "pt", producer: "muffler" });
-  await writeJsonAtomic(join(directory, ROUTER_BUNDLE_FILES.manifest), manifest);
+  const paths = routerBundlePaths(directory);
+  const checked = validateManifest(bundle.manifest, paths.manifest);
+  checkAgreement(bundle.parameters, checked, paths.manifest);
+  await writeMFParameters(paths.weights, bundle.parameters, { format: "pt", producer: "muffler" });
+  const weightsHash = await sha256File(paths.weights);
+  const manifest: RouterManifest = {
+    ...checked,
+    weightsHash,
+    ...(checked.thresholds !== undefined && { thresholds: checked.thresholds.map((entry) => ({ ...entry, weightsHash: entry.weightsHash ?? weightsHash })) }),
+  };
+  await writeRunFile({ path: paths.manifest, schema: routerManifestSchema, value: manifest });
 }
 
 export interface LoadRouterBundleOptions {
@@ -37,7 +47,8 @@ export interface LoadRouterBundleOptions {
  * embedder dimension that differs (`model/dimension-mismatch`).
  */
 export async function loadRouterBundle(directory: string, options: LoadRouterBundleOptions = {}): Promise<RouterBundle> {
-  const manifestPath = join(directory, ROUTER_BUNDLE_FILES.manifest);
+  const paths = routerBundlePaths(directory);
+  const manifestPath = paths.manifest;
   let text: string;
   try {
     text = await readFile(manifestPath, "utf8");
@@ -62,9 +73,18 @@ export async function loadRouterBundle(directory: string, options: LoadRouterBun
       { code: MODEL_ERROR_CODES.dimensionMismatch, file: manifestPath, field: "embedder.dimension", hint: `Use the embedder ${manifest.embedder.id}.` },
     );
   }
-  const weightsPath = join(directory, ROUTER_BUNDLE_FILES.weights);
+  const weightsPath = paths.weights;
   const parameters = await readMFParameters(weightsPath, { models: manifest.models });
   checkAgreement(parameters, manifest, weightsPath);
+  if (manifest.weightsHash !== undefined) {
+    const actual = await sha256File(weightsPath);
+    if (actual !== manifest.weightsHash) {
+      throw new MufflerError(
+        `router.safetensors (sha256 ${actual.slice(0, 12)}...) is not the file router.json was written with (${manifest.weightsHash.slice(0, 12)}...): the weights were replaced after the manifest (an interrupted \`muffler train\`, or one file copied without the other).`,
+        { code: MODEL_ERROR_CODES.weightsMismatch, file: weightsPath, field: "weightsHash", hint: "Run `muffler train` (then `muffler calibrate`) again, or copy router.json and router.safetensors together." },
+      );
+    }
+  }
   return { parameters, manifest };
 }
 

@@ -11,6 +11,8 @@ export const ROUTER_ERROR_CODES = {
   invalidStrongPercent: "router/invalid-strong-percent",
   /** `strongPercent` was asked for but the bundle's manifest holds no calibrated thresholds. */
   notCalibrated: "router/not-calibrated",
+  /** `strongPercent` was asked for but every calibrated threshold was calibrated for other weights (retrained since). */
+  staleThresholds: "router/stale-thresholds",
   /** Neither (or both) of `threshold` and `strongPercent` were given. */
   missingThreshold: "router/missing-threshold",
   /** The input holds no text to route on (empty prompt, no user message). */

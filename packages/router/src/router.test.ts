@@ -51,6 +51,17 @@ describe("Router.route", () => {
     await expect(uncalibrated.route("x", { strongPercent: 30 })).rejects.toMatchObject({ code: "router/not-calibrated" });
   });
 
+  it("never routes by percent with thresholds calibrated for other weights (router/stale-thresholds); explicit thresholds still work", async () => {
+    const [current, old] = ["a".repeat(64), "b".repeat(64)];
+    const stamped = (hash: string) => fixtureManifest().thresholds!.map((entry) => ({ ...entry, weightsHash: hash }));
+    const stale = new Router({ parameters: fixtureParameters(), manifest: fixtureManifest({ weightsHash: current, thresholds: stamped(old) }), embedder: new FakeEmbedder() });
+    expect(stale.calibratedThresholds).toEqual([]);
+    await expect(stale.route("x", { strongPercent: 50 })).rejects.toMatchObject({ code: "router/stale-thresholds", location: { field: "strongPercent" } });
+    expect((await stale.route("a hard proof", { threshold: 0.5 })).model).toBe(STRONG);
+    const fresh = new Router({ parameters: fixtureParameters(), manifest: fixtureManifest({ weightsHash: current, thresholds: stamped(current) }), embedder: new FakeEmbedder() });
+    expect(fresh.threshold({ strongPercent: 50 })).toBe(0.5);
+  });
+
   it("rejects empty input and text over the prompt limit", async () => {
     const { router } = fixtureRouter({ maxPromptChars: 10 });
     await expect(router.route("   ", { threshold: 0.5 })).rejects.toMatchObject({ code: "router/empty-input" });
@@ -129,8 +140,8 @@ describe("Router.route", () => {
         asked.push(directory);
         return { parameters: fixtureParameters(), manifest: fixtureManifest() };
       },
-      createEmbedder: async (name) => {
-        asked.push(name);
+      createEmbedder: async (spec) => {
+        asked.push(spec.name);
         return new FakeEmbedder();
       },
     });

@@ -1,5 +1,5 @@
 import { MufflerError } from "@muffler/core";
-import { MFRB } from "@muffler/model";
+import { manifestThresholds, MFRB } from "@muffler/model";
 import { ROUTER_ERROR_CODES } from "./errors.ts";
 import type { RouterBundleManifest, RouterEmbedder, RouterParameters } from "./internal/contracts.ts";
 import { type CreateEmbedder, type LoadBundle, defaultCreateEmbedder, defaultLoadBundle } from "./internal/default-loaders.ts";
@@ -38,7 +38,7 @@ export interface RouterOptions {
 export interface LoadRouterOptions extends Omit<RouterOptions, "parameters" | "manifest" | "embedder"> {
   /** The router bundle directory (`runs/<name>/router`, holding router.json and router.safetensors). */
   directory: string;
-  /** An embedder to use instead of creating the one the manifest names. @default createEmbedder(manifest.embedder.name) */
+  /** An embedder to use instead of creating the one the manifest stores. @default createEmbedder(manifest.embedder) */
   embedder?: RouterEmbedder;
   /** Replaces `loadRouterBundle` from @muffler/model (tests). @default loadRouterBundle */
   loadBundle?: LoadBundle;
@@ -81,13 +81,14 @@ export class Router {
   readonly #maxPromptChars: number;
   readonly #onEmbeddingFailure: EmbeddingFailurePolicy;
   readonly #onFailSafe: ((error: unknown) => void) | undefined;
+  readonly #staleThresholds: number;
   #closed = false;
 
   /** Loads the bundle in `directory` and creates (or takes) its embedder. */
   static async load(options: LoadRouterOptions): Promise<Router> {
     const { directory, embedder, loadBundle = defaultLoadBundle, createEmbedder = defaultCreateEmbedder, ...rest } = options;
     const { parameters, manifest } = await loadBundle(directory);
-    const chosen = embedder ?? (await createEmbedder(manifest.embedder.name));
+    const chosen = embedder ?? (await createEmbedder(manifest.embedder));
     return new Router({ ...rest, parameters, manifest, embedder: chosen });
   }
 
@@ -117,13 +118,16 @@ export class Router {
       throw new MufflerError(`The router was trained on embedder "${manifest.embedder.id}" but was given "${embedder.id}".`, {
         code: ROUTER_ERROR_CODES.badBundle,
         field: "embedder",
-        hint: `Create the embedder with the manifest's name (${manifest.embedder.name}) and options, or pass allowEmbedderMismatch: true if you know they embed alike.`,
+        hint: `Create the embedder with createEmbedder(manifest.embedder) (name ${manifest.embedder.name} and its stored options), or pass allowEmbedderMismatch: true if you know they embed alike.`,
       });
     }
     this.strongModel = manifest.strongModel;
     this.weakModel = manifest.weakModel;
     this.embedderId = embedder.id;
-    this.calibratedThresholds = manifest.thresholds ?? [];
+    // Thresholds calibrated for other weights (trained again after calibrating) never route (see manifestThresholds).
+    const { current, stale } = manifestThresholds(manifest);
+    this.calibratedThresholds = current;
+    this.#staleThresholds = stale.length;
     this.#embedder = embedder;
     this.#model = new MFRB(parameters);
     this.#strongId = strongId;
@@ -144,6 +148,13 @@ export class Router {
 
   /** The win-rate threshold `choice` stands for (see `resolveThreshold`). */
   threshold(choice: RouteThreshold): number {
+    if (choice.strongPercent !== undefined && this.calibratedThresholds.length === 0 && this.#staleThresholds > 0) {
+      throw new MufflerError(`This router's ${this.#staleThresholds} calibrated thresholds were calibrated for other weights than its router.safetensors, so it cannot route by strong-model percent.`, {
+        code: ROUTER_ERROR_CODES.staleThresholds,
+        field: "strongPercent",
+        hint: "Run `muffler calibrate` on the run again (the router was trained again after it was calibrated), or route with an explicit threshold (router-mf-<threshold>).",
+      });
+    }
     return resolveThreshold(choice, this.calibratedThresholds);
   }
 

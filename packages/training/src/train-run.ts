@@ -1,4 +1,4 @@
-import { MufflerError, runPaths, writeJsonAtomic, type OnProgress } from "@muffler/core";
+import { MufflerError, runPaths, trainingHistorySchema, writeRunFile, type OnProgress } from "@muffler/core";
 import { DEFAULT_VALIDATION_RATIO, readDatasetManifest, readPreparedBattles, splitValidation } from "@muffler/data";
 import { hashPrompts, readRunEmbeddings } from "@muffler/embeddings";
 import { saveRouterBundle, type RouterManifest } from "@muffler/model";
@@ -93,7 +93,7 @@ export async function trainRun(input: TrainRunOptions): Promise<TrainRunResult> 
     ...(input.signal !== undefined && { signal: input.signal }),
   });
   const seconds = (performance.now() - started) / 1000;
-  await writeJsonAtomic(paths.training.history, result.history);
+  await writeRunFile({ path: paths.training.history, schema: trainingHistorySchema, value: result.history });
   const best = result.history.epochs.find((epoch) => epoch.epoch === result.history.bestEpoch);
   const manifest: RouterManifest = {
     format: "muffler-router",
@@ -103,7 +103,8 @@ export async function trainRun(input: TrainRunOptions): Promise<TrainRunResult> 
     weakModel: weakModel!,
     hidden: result.parameters.hidden,
     dimension: result.parameters.dimension,
-    embedder: { id: embeddings.embedderId, name: embeddings.embedderName, dimension: embeddings.dimension },
+    // { name, options } as embed stored them, so that createEmbedder(manifest.embedder) rebuilds the same embedder.
+    embedder: { ...embeddings.embedder, id: embeddings.embedderId, dimension: embeddings.dimension },
     training: {
       ...result.options,
       checkpointDirectory: undefined,

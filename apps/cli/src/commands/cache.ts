@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { MufflerError, runPaths } from "@muffler/core";
 import { compactEmbeddingCaches, EMBEDDINGS_ERROR_CODES } from "@muffler/embeddings";
 import { Command } from "commander";
@@ -14,7 +13,7 @@ export function cacheCommand(): Command {
     .option("--run <dir>", "a run whose default cache (<run>/embeddings/cache) to compact")
     .option("--json", "print the result as JSON")
     .action(async (flags: { cache?: string; run?: string; json?: boolean }) => {
-      const directory = flags.cache ?? (flags.run !== undefined ? join(runPaths(flags.run).embeddings, "cache") : undefined);
+      const directory = flags.cache ?? (flags.run !== undefined ? runPaths(flags.run).embeddingsFiles.cache : undefined);
       if (directory === undefined) {
         throw new MufflerError("give --cache <dir> or --run <dir>.", { code: EMBEDDINGS_ERROR_CODES.badOption, field: "--cache", hint: "Run `muffler cache compact --cache <dir>`." });
       }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { runPaths } from "@muffler/core";
 import { SYNTHETIC_STRONG_MODEL, SYNTHETIC_WEAK_MODEL, writeSyntheticDataset } from "@muffler/datasets";
 import { Command } from "commander";
 import { printResult } from "../cli-output.ts";
@@ -39,7 +40,7 @@ export function demoCommand(): Command {
           name: "demo",
           runDirectory: flags.runDir,
           data: { input: synthetic.battlesPath, strongModel: SYNTHETIC_STRONG_MODEL, weakModel: SYNTHETIC_WEAK_MODEL, seed },
-          embeddings: { embedder: flags.embedder, cacheDirectory: join(flags.runDir, "embeddings", "cache") },
+          embeddings: { embedder: flags.embedder, cacheDirectory: runPaths(flags.runDir).embeddingsFiles.cache },
           training: { seed },
           evaluation: { benchmarks: [synthetic.benchmarkPath] },
         },

@@ -1,8 +1,7 @@
-import { join } from "node:path";
 import { MufflerError, runPaths } from "@muffler/core";
 import { loadBenchmark, readPreparedBattles } from "@muffler/data";
-import { createEmbedder, DEFAULT_BATCH_SIZE, EMBEDDER_NAMES, EmbeddingCache, EMBEDDINGS_ERROR_CODES, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
-import type { Embedder, EmbeddingCacheStats } from "@muffler/embeddings";
+import { createEmbedder, DEFAULT_BATCH_SIZE, EMBEDDER_NAMES, embedderSpec, EmbeddingCache, EMBEDDINGS_ERROR_CODES, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
+import type { CreateEmbedderOptions, Embedder, EmbeddingCacheStats } from "@muffler/embeddings";
 import { Command, Option } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
 import { parseNumberFlag } from "../parse-flags.ts";
@@ -27,6 +26,8 @@ export interface EmbedRunOptions {
   engine?: "onnx" | "tfjs";
   /** @default "none" */
   quantize?: "none" | "ffn";
+  /** use-lite and st: embed only the first n tokens of each text. @default the embedder's (128 for use-lite) */
+  maxTokens?: string;
   /** openai:<model>: the API's base URL (default OPENAI_BASE_URL, else OpenAI's). */
   baseUrl?: string;
   /** openai:<model>: the environment variable holding the key. @default "OPENAI_API_KEY" */
@@ -75,6 +76,7 @@ export function embedCommand(): Command {
     .option("--benchmark <path>", "embed this benchmark's prompts into the cache (MMLU folder, GSM8K CSV, MT-Bench judgements)")
     .addOption(new Option("--engine <engine>", "use-lite: onnx (onnxruntime-node, native) or tfjs (@tensorflow/tfjs, wasm or tfjs-node when installed)").choices(["onnx", "tfjs"]).default("onnx"))
     .addOption(new Option("--quantize <what>", "use-lite on onnx: ffn runs the feed-forward layers in int8 (about 2x faster, cosine >= 0.999 to the exact vectors, its own cache id)").choices(["none", "ffn"]).default("none"))
+    .option("--max-tokens <n>", "use-lite and st:<model>: embed only the first n tokens of each text (part of the embedder id)")
     .option("--allow-download", "st:<hf-id>: download the model into the Hugging Face cache when it is not there")
     .option("--base-url <url>", "openai:<model>: the API's base URL, ending in /v1 (default $OPENAI_BASE_URL, else https://api.openai.com/v1)")
     .option("--api-key-env <name>", "openai:<model>: the environment variable holding the API key (default OPENAI_API_KEY)")
@@ -94,21 +96,25 @@ export async function runEmbed(flags: EmbedRunOptions): Promise<EmbedResult> {
   if (flags.run === undefined && flags.benchmark === undefined) {
     throw new MufflerError("give --run <dir> (a prepared run) or --benchmark <path>.", { code: EMBEDDINGS_ERROR_CODES.badOption, field: "--run", hint: "Run `muffler embed --run runs/<name>`." });
   }
-  const cacheDirectory = flags.cache ?? (flags.run !== undefined ? join(runPaths(flags.run).embeddings, "cache") : undefined);
+  const cacheDirectory = flags.cache ?? (flags.run !== undefined ? runPaths(flags.run).embeddingsFiles.cache : undefined);
   if (cacheDirectory === undefined) {
     throw new MufflerError("--benchmark without --run needs --cache <dir> to keep the embeddings in.", { code: EMBEDDINGS_ERROR_CODES.badOption, field: "--cache" });
   }
   // An unknown embedder name fails before anything is read.
-  const embedder: Embedder = await createEmbedder(flags.embedder, {
-    useLite: { engine: flags.engine ?? "onnx", quantize: flags.quantize ?? "none" },
-    sentenceTransformer: { allowDownload: flags.allowDownload === true },
+  const maxTokens = flags.maxTokens !== undefined ? positiveIntegerFlag(flags.maxTokens, "--max-tokens") : undefined;
+  const embedderOptions: CreateEmbedderOptions = {
+    useLite: { engine: flags.engine ?? "onnx", quantize: flags.quantize ?? "none", ...(maxTokens !== undefined && { maxTokens }) },
+    sentenceTransformer: { allowDownload: flags.allowDownload === true, ...(maxTokens !== undefined && { maxTokens }) },
     openai: {
       ...(flags.baseUrl !== undefined && { baseUrl: flags.baseUrl }),
       ...(flags.apiKeyEnv !== undefined && { apiKeyEnv: flags.apiKeyEnv }),
       ...(flags.dimensions !== undefined && { dimensions: positiveIntegerFlag(flags.dimensions, "--dimensions") }),
       ...(flags.concurrency !== undefined && { concurrency: positiveIntegerFlag(flags.concurrency, "--concurrency") }),
     },
-  });
+  };
+  const embedder: Embedder = await createEmbedder(flags.embedder, embedderOptions);
+  // What the run's embeddings files (and then router.json) store: `createEmbedder(spec)` rebuilds this embedder.
+  const spec = embedderSpec(flags.embedder, embedderOptions);
   const inputs: { part: string; prompts: string[]; split?: "train" | "test" }[] = [];
   try {
     if (flags.benchmark !== undefined) {
@@ -154,7 +160,8 @@ export async function runEmbed(flags: EmbedRunOptions): Promise<EmbedResult> {
           runDirectory: flags.run!,
           split: input.split,
           embedderId: embedder.id,
-          embedderName: flags.embedder,
+          embedderName: spec.name,
+          embedder: spec,
           dimension: embedder.dimension,
           vectors,
           prompts: input.prompts,

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { runPaths, sha256File } from "@muffler/core";
 import { prepareDataset } from "@muffler/data";
 import { runEmbeddingsPaths } from "@muffler/embeddings";
@@ -94,7 +94,7 @@ export const PIPELINE: StageDefinition<PipelineContext>[] = [
     name: "calibrate",
     enabled: () => true,
     inputs: ({ config }) => config.calibration,
-    outputsExist: async ({ runDirectory }) => existsSync(join(runDirectory, "evaluation", "calibration.json")),
+    outputsExist: async ({ runDirectory }) => existsSync(runPaths(runDirectory).evaluationFiles.calibration),
     async execute({ config, runDirectory, quiet }) {
       const bar = createProgressBar({ enabled: !quiet });
       try {
@@ -115,7 +115,7 @@ export const PIPELINE: StageDefinition<PipelineContext>[] = [
     enabled: ({ config }) => config.evaluation.benchmarks.length > 0,
     inputs: ({ config }) => config.evaluation,
     outputsExist: async ({ config, runDirectory }) =>
-      config.evaluation.benchmarks.every((benchmark) => existsSync(join(runDirectory, "evaluation", benchmarkName(benchmark), "metrics.json"))),
+      config.evaluation.benchmarks.every((benchmark) => existsSync(runPaths(runDirectory).evaluationFiles.benchmark(benchmarkName(benchmark)).metrics)),
     async execute({ config, runDirectory, quiet }) {
       const summary: Record<string, unknown> = {};
       for (const benchmark of config.evaluation.benchmarks) {

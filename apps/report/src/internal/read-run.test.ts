@@ -62,6 +62,13 @@ describe("readRun", () => {
     expect(run.benchmarks).toEqual([]);
   });
 
+  it("reads the calibration.json that calibrate writes when the test split has no strong-vs-weak battle (empty thresholds)", async () => {
+    // What runCalibrate writes in that case: no battle to measure the classification on, so no rows and no thresholds.
+    const directory = await runWith("evaluation/calibration.json", () => ({ split: "test", rows: 0, calibratedOn: "test", thresholds: [] }));
+    const run = await readRun({ runDirectory: directory });
+    expect(run.calibration.status === "ok" && run.calibration.value.thresholds).toEqual([]);
+  });
+
   it("fails with report/run-not-found for a directory that does not exist", async () => {
     const error = await errorOf(readRun({ runDirectory: join(root, "no-such-run") }));
     expect(error.code).toBe(REPORT_ERROR_CODES.runNotFound);

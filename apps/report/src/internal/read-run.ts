@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { MufflerError, runPaths } from "@muffler/core";
 import type { z } from "zod";
 import { REPORT_ERROR_CODES } from "../errors.ts";
@@ -56,15 +56,14 @@ export async function readRun(options: { runDirectory: string; name?: string }):
     });
   }
   const paths = runPaths(directory);
-  const evaluationRoot = join(directory, "evaluation");
-  const benchmarkDirectories = await listDirectories(evaluationRoot);
+  const benchmarkDirectories = await listDirectories(paths.evaluationFiles.root);
   const benchmarks = await Promise.all(
     benchmarkDirectories.map(async (name): Promise<BenchmarkData> => {
-      const folder = paths.evaluation(name);
+      const files = paths.evaluationFiles.benchmark(name);
       return {
         directory: name,
-        metrics: await readJsonFile(join(folder, "metrics.json"), evaluationResultSchema),
-        winRates: await readJsonFile(join(folder, "win-rates.json"), winRatesSchema),
+        metrics: await readJsonFile(files.metrics, evaluationResultSchema),
+        winRates: await readJsonFile(files.winRates, winRatesSchema),
       };
     }),
   );
@@ -74,7 +73,7 @@ export async function readRun(options: { runDirectory: string; name?: string }):
     dataset: await readJsonFile(paths.dataset.manifest, datasetManifestSchema),
     history: await readJsonFile(paths.training.history, trainingHistorySchema),
     router: await readJsonFile(paths.router.manifest, routerManifestSchema),
-    calibration: await readJsonFile(join(evaluationRoot, "calibration.json"), calibrationSchema),
+    calibration: await readJsonFile(paths.evaluationFiles.calibration, calibrationSchema),
     benchmarks: benchmarks.filter((benchmark) => benchmark.metrics.status === "ok" || benchmark.winRates.status === "ok"),
   };
 }

@@ -4,11 +4,11 @@ import type { RouterBundleManifest, RouterEmbedder, RouterParameters } from "./c
 
 /** Loads a router bundle directory (docs/interfaces.md `loadRouterBundle`). */
 export type LoadBundle = (directory: string) => Promise<{ parameters: RouterParameters; manifest: RouterBundleManifest }>;
-/** Creates an embedder by name (docs/interfaces.md `createEmbedder`). */
-export type CreateEmbedder = (name: string) => Promise<RouterEmbedder>;
+/** Creates the embedder a manifest stores as `{ name, options }` (docs/interfaces.md `createEmbedder`). */
+export type CreateEmbedder = (spec: RouterBundleManifest["embedder"]) => Promise<RouterEmbedder>;
 
 /** `loadRouterBundle` from @muffler/model. */
 export const defaultLoadBundle: LoadBundle = (directory) => loadRouterBundle(directory);
 
-/** `createEmbedder` from @muffler/embeddings. */
-export const defaultCreateEmbedder: CreateEmbedder = (name) => createEmbedder(name);
+/** `createEmbedder` from @muffler/embeddings, on the manifest's `{ name, options }`. */
+export const defaultCreateEmbedder: CreateEmbedder = (spec) => createEmbedder({ name: spec.name, ...(spec.options !== undefined && { options: spec.options }) });
