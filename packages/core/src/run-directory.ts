@@ -49,7 +49,7 @@ export function embeddingsPaths(embeddingsDirectory: string) {
 }
 
 /**
- * The paths of a run directory, the contract between stages (see ARCHITECTURE.md and docs/decisions/0010). Every
+ * The paths of a run directory, the contract between stages (see ARCHITECTURE.md and docs/decisions/0012). Every
  * stage reads and writes through these names, so the layout lives in one place; the schema of each JSON file is in
  * `run-files/` beside this file.
  */

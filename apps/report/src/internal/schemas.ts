@@ -11,7 +11,7 @@ import {
 } from "@muffler/core";
 import type { z } from "zod";
 
-// The formats the report reads: the run-directory contract of @muffler/core (docs/decisions/0010), the same schemas
+// The formats the report reads: the run-directory contract of @muffler/core (docs/decisions/0012), the same schemas
 // every writer checks its files against, so the report reads exactly what the stages write. Objects are loose: a
 // writer may add fields the report does not show.
 
