@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -112,6 +112,16 @@ describe("train", () => {
 
 describe("train checkpoints", () => {
   const options = { epochs: 4, hidden: 8, noise: 0.05, seed: 3 };
+
+  it("removes the temporary checkpoint a killed run left (issue 17: .epoch-1.safetensors.<pid>.<hex>.tmp stayed)", async () => {
+    const child = spawnSync(process.execPath, ["-e", ""]);
+    const stale = `.epoch-1.safetensors.${child.pid}.0badc0de.tmp`;
+    const checkpointDirectory = join(directory, "killed");
+    await mkdir(checkpointDirectory, { recursive: true });
+    await writeFile(join(checkpointDirectory, stale), "half a checkpoint");
+    await train({ ...base, options: { ...options, epochs: 1, checkpointDirectory } });
+    expect(await readdir(checkpointDirectory)).toEqual(["epoch-1.safetensors"]);
+  });
 
   it("writes a loadable checkpoint every epoch, and a run aborted after epoch 2 resumes to the same weights", async () => {
     const uninterrupted = await train({ ...base, options: { ...options, checkpointDirectory: join(directory, "a") } });
