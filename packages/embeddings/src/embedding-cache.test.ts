@@ -1,8 +1,8 @@
 import { CORE_ERROR_CODES, sha256 } from "@muffler/core";
-import { mountSmallDisk } from "@muffler/core/testing";
+import { asUnprivilegedUser, mountSmallDisk } from "@muffler/core/testing";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -109,6 +109,25 @@ describe("compaction", () => {
     const { stats } = await embedOnce(embedder, texts(3, "run 0"), { maxSegments: 4 });
     expect(stats.segments).toBeLessThanOrEqual(4);
     expect(stats.entries).toBe(18);
+  });
+});
+
+describe("a read-only cache", () => {
+  it("with more segments than maxSegments still opens and serves every vector (compaction is skipped)", async () => {
+    const embedder = countingEmbedder();
+    for (let run = 0; run < 4; run++) await embedOnce(embedder, texts(2, `ro${run}`), { maxSegments: 100 });
+    const folder = EmbeddingCache.folderFor(directory, embedder.id);
+    await chmod(directory, 0o755);
+    await chmod(folder, 0o555);
+    try {
+      embedder.calls.length = 0;
+      const { vectors, stats } = await asUnprivilegedUser(() => embedOnce(embedder, texts(2, "ro3"), { maxSegments: 2 }));
+      expect(vectors).toHaveLength(2);
+      expect(stats).toMatchObject({ segments: 4, hits: 2 });
+      expect(embedder.calls).toEqual([]);
+    } finally {
+      await chmod(folder, 0o755);
+    }
   });
 });
 

@@ -147,7 +147,12 @@ export class EmbeddingCache {
     }
     const cache = new EmbeddingCache(options, directory);
     await cache.refresh();
-    if (cache.#segments.size > (options.maxSegments ?? 16)) await cache.compact();
+    if (cache.#segments.size > (options.maxSegments ?? 16)) {
+      // Housekeeping, not the caller's work: a cache on a read-only or full disk is still read.
+      await cache.compact().catch((error: unknown) => {
+        if (!isMufflerError(error) || !String(error.code).startsWith("core/")) throw error;
+      });
+    }
     return cache;
   }
 
