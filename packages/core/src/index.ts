@@ -18,7 +18,14 @@ export { datasetManifestSchema } from "./run-files/dataset-manifest.ts";
 export type { DatasetManifest, PreparationCounts } from "./run-files/dataset-manifest.ts";
 export { trainingHistorySchema } from "./run-files/training-history.ts";
 export type { EpochRecord, TrainingHistory } from "./run-files/training-history.ts";
-export { calibratedThresholdSchema, embedderSpecSchema, routerManifestSchema } from "./run-files/router-manifest.ts";
+export {
+  budgetLambdaSchema,
+  calibratedThresholdSchema,
+  embedderSpecSchema,
+  qualityCalibrationSchema,
+  routerCandidateSchema,
+  routerManifestSchema,
+} from "./run-files/router-manifest.ts";
 export type { EmbedderSpec, RouterManifest, RouterManifestThreshold } from "./run-files/router-manifest.ts";
 export { calibrationFileSchema, curvePointSchema, curveSummarySchema, evaluationResultSchema, thresholdMetricsSchema, winRatesFileSchema } from "./run-files/evaluation-files.ts";
 export type { CalibrationFileContents, EvaluationResultContents } from "./run-files/evaluation-files.ts";

@@ -1,5 +1,4 @@
-import { MufflerError } from "@muffler/core";
-import { z } from "zod";
+import { MufflerError, routerCandidateSchema } from "@muffler/core";
 import { MODEL_ERROR_CODES } from "./errors.ts";
 
 /** A model the router may choose, with its list prices and how long its answers are expected to be. */
@@ -14,9 +13,8 @@ export interface Candidate {
   expectedOutputTokens: number;
 }
 
-const usd = z.number().finite().nonnegative();
-/** zod schema of a {@link Candidate} (router.json `candidates`, server config). */
-export const candidateSchema = z.object({ model: z.string().min(1), inputCostPerToken: usd, outputCostPerToken: usd, expectedOutputTokens: usd });
+/** zod schema of a {@link Candidate}: router.json's candidate (the run-directory contract in @muffler/core) without its calibration. */
+export const candidateSchema = routerCandidateSchema.omit({ calibration: true });
 
 /** Checks a list of candidates: at least one, each valid, no model twice. @throws MufflerError `model/bad-candidate` */
 export function validateCandidates(candidates: readonly unknown[], field = "candidates"): Candidate[] {

@@ -20,3 +20,5 @@ export { choosePolicyCandidate, parseRoutingPolicy, ROUTING_POLICY_KINDS, routin
 export type { CandidateEstimate, PolicyDecision, RoutingPolicy, RoutingPolicyKind } from "./routing-policy.ts";
 export { lambdaForBudget } from "./lambda-for-budget.ts";
 export type { BudgetLambda, LambdaForBudgetOptions } from "./lambda-for-budget.ts";
+export { budgetLambdaSchema, qualityCalibrationSchema, routerCandidateSchema } from "./router-candidate.ts";
+export type { CalibratedBudget, RouterCandidate } from "./router-candidate.ts";

@@ -115,6 +115,11 @@ function validateManifest(value: unknown, file: string): RouterManifest {
       });
     }
   }
+  (manifest.candidates ?? []).forEach((candidate, index) => {
+    if (!manifest.models.includes(candidate.model)) {
+      throw new MufflerError(`candidate "${candidate.model}" is not one of the models (${manifest.models.join(", ")}).`, { code: MODEL_ERROR_CODES.badManifest, file, field: `candidates.${index}.model` });
+    }
+  });
   return manifest;
 }
 

@@ -1,5 +1,6 @@
 import { MufflerError } from "@muffler/core";
-import { manifestThresholds, MFRB } from "@muffler/model";
+import { lambdaForBudget, manifestThresholds, MFRB, type CalibratedBudget, type RouterCandidate } from "@muffler/model";
+import { decideCandidate, estimateCandidates, resolvePolicy, type PolicyRouteDecision, type PolicyRouteOptions } from "./candidate-decision.ts";
 import { ROUTER_ERROR_CODES } from "./errors.ts";
 import type { RouterBundleManifest, RouterEmbedder, RouterParameters } from "./internal/contracts.ts";
 import { type CreateEmbedder, type LoadBundle, defaultCreateEmbedder, defaultLoadBundle } from "./internal/default-loaders.ts";
@@ -76,7 +77,10 @@ export class Router {
   readonly #model: MFRB;
   readonly #strongId: number;
   readonly #weakId: number;
-  readonly #batcher: MicroBatcher<string, number>;
+  readonly #batcher: MicroBatcher<string, Float32Array>;
+  /** N-candidate routing: the manifest's priced candidates (empty for a two-model router). */
+  readonly candidates: readonly RouterCandidate[];
+  #budgets: CalibratedBudget[];
   readonly #turns: RouteTurns;
   readonly #maxPromptChars: number;
   readonly #onEmbeddingFailure: EmbeddingFailurePolicy;
@@ -136,13 +140,17 @@ export class Router {
     this.#maxPromptChars = options.maxPromptChars ?? 32_000;
     this.#onEmbeddingFailure = options.onEmbeddingFailure ?? "strong";
     this.#onFailSafe = options.onFailSafe;
-    this.#batcher = new MicroBatcher<string, number>({
+    this.candidates = manifest.candidates ?? [];
+    for (const candidate of this.candidates) {
+      if (!manifest.models.includes(candidate.model)) {
+        throw new MufflerError(`Candidate "${candidate.model}" is not one of the router's models (${manifest.models.join(", ")}).`, { code: ROUTER_ERROR_CODES.badBundle, field: "candidates" });
+      }
+    }
+    this.#budgets = [...(manifest.budgets ?? [])];
+    this.#batcher = new MicroBatcher<string, Float32Array>({
       maxBatchSize: options.maxBatchSize ?? 64,
       maxWaitMs: options.maxWaitMs ?? 2,
-      run: async (texts) => {
-        const vectors = await this.#embedder.embed(texts, { batchSize: texts.length });
-        return vectors.map((vector) => this.#model.winRate(this.#strongId, this.#weakId, vector));
-      },
+      run: async (texts) => this.#embedder.embed(texts, { batchSize: texts.length }),
     });
   }
 
@@ -174,21 +182,77 @@ export class Router {
   /** P(strong beats weak) for one input (shares an embedding batch with concurrent calls). */
   async winRate(input: RouteInput, options: { turns?: RouteTurns } = {}): Promise<number> {
     this.#assertOpen();
-    return this.#batcher.submit(this.textOf(input, options.turns));
+    const vector = await this.#batcher.submit(this.textOf(input, options.turns));
+    return this.#model.winRate(this.#strongId, this.#weakId, vector);
   }
 
-  /** Routes one input: the strong model when its win rate reaches the threshold, else the weak one. */
-  async route(input: RouteInput, options: RouteOptions): Promise<RouteDecision> {
+  /**
+   * Routes one input. With `{ threshold }` or `{ strongPercent }`: the strong model when its win rate reaches the
+   * threshold, else the weak one. With `{ policy }` (a router with priced candidates): the candidate the policy picks
+   * from each candidate's estimated quality and cost, every estimate and the reason reported.
+   */
+  async route(input: RouteInput, options: RouteOptions): Promise<RouteDecision>;
+  async route(input: RouteInput, options: PolicyRouteOptions): Promise<PolicyRouteDecision>;
+  async route(input: RouteInput, options: RouteOptions | PolicyRouteOptions): Promise<RouteDecision | PolicyRouteDecision> {
+    if ("policy" in options) return this.#routePolicy(input, options);
     const threshold = this.threshold(options);
     const text = this.textOf(input, options.turns);
     this.#assertOpen();
     let winRate: number;
     try {
-      winRate = await this.#batcher.submit(text);
+      winRate = this.#model.winRate(this.#strongId, this.#weakId, await this.#batcher.submit(text));
     } catch (error) {
       return this.#failSafe(error, threshold);
     }
     return this.#decideOrFailSafe(winRate, threshold);
+  }
+
+  /** The budgets calibrated so far (from the manifest and {@link calibrateBudget}). */
+  get budgets(): readonly CalibratedBudget[] {
+    return this.#budgets;
+  }
+
+  /**
+   * Calibrates a budget (USD per 1,000 requests) to a tradeoff lambda on traffic (a sample of prompts), as
+   * strong-percent calibration does for thresholds; later `{ policy: { kind: "budget", usdPer1kRequests } }` calls use it.
+   */
+  async calibrateBudget(options: { traffic: readonly RouteInput[]; usdPer1kRequests: number; calibratedOn?: string }): Promise<CalibratedBudget & { reachable: boolean }> {
+    this.#assertCandidates();
+    const texts = options.traffic.map((input) => this.textOf(input));
+    this.#assertOpen();
+    const vectors = await this.#embedder.embed(texts);
+    const traffic = vectors.map((vector, i) => estimateCandidates({ model: this.#model, candidates: this.candidates, vector, text: texts[i]! }));
+    const result = lambdaForBudget({ traffic, usdPer1kRequests: options.usdPer1kRequests });
+    const budget = { usdPer1kRequests: options.usdPer1kRequests, lambda: result.lambda, calibratedOn: options.calibratedOn ?? `${texts.length} prompts` };
+    this.#budgets = [...this.#budgets.filter((entry) => entry.usdPer1kRequests !== budget.usdPer1kRequests), budget];
+    return { ...budget, reachable: result.reachable };
+  }
+
+  async #routePolicy(input: RouteInput, options: PolicyRouteOptions): Promise<PolicyRouteDecision> {
+    this.#assertCandidates();
+    const policy = resolvePolicy(options.policy, this.#budgets);
+    const text = this.textOf(input, options.turns);
+    this.#assertOpen();
+    let estimates;
+    try {
+      const vector = await this.#batcher.submit(text);
+      estimates = estimateCandidates({ model: this.#model, candidates: this.candidates, vector, text });
+      if (estimates.some((estimate) => !Number.isFinite(estimate.quality))) throw new Error("The embedder returned a vector with non-finite values.");
+    } catch (error) {
+      this.#failSafe(error, 0);
+      return { model: this.strongModel, policy, candidates: [], reason: "fail-safe: the prompt could not be embedded, so the strong model answers", failSafe: "embedding-failed" };
+    }
+    return decideCandidate(estimates, policy, options.policy);
+  }
+
+  #assertCandidates(): void {
+    if (this.candidates.length === 0) {
+      throw new MufflerError("This router has no priced candidates, so it routes by threshold or strongPercent only.", {
+        code: ROUTER_ERROR_CODES.notCalibrated,
+        field: "policy",
+        hint: "Use a router bundle whose router.json lists candidates (trained on a priced benchmark).",
+      });
+    }
   }
 
   /** Routes many inputs with one embedding call per batch of `maxBatchSize`. */

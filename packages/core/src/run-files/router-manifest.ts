@@ -28,6 +28,27 @@ export const calibratedThresholdSchema = z.looseObject({
 });
 export type RouterManifestThreshold = z.infer<typeof calibratedThresholdSchema>;
 
+const usd = z.number().finite().nonnegative();
+
+/** Platt scaling of a candidate's MF logit to its expected score (decision 0009). */
+export const qualityCalibrationSchema = z.object({
+  intercept: z.number().finite(),
+  slope: z.number().finite(),
+  scoreRange: z.tuple([z.number().finite(), z.number().finite()]),
+});
+
+/** A priced candidate of router.json: USD per input/output token, expected answer length, and its calibration. */
+export const routerCandidateSchema = z.object({
+  model: z.string().min(1),
+  inputCostPerToken: usd,
+  outputCostPerToken: usd,
+  expectedOutputTokens: usd,
+  calibration: qualityCalibrationSchema,
+});
+
+/** A budget (USD per 1,000 requests) calibrated on traffic to a tradeoff lambda. */
+export const budgetLambdaSchema = z.object({ usdPer1kRequests: usd, lambda: usd, calibratedOn: z.string() });
+
 /** `router/router.json`: what a router bundle is (models, dimensions, embedder, weights hash) and how it was made. */
 export const routerManifestSchema = z.looseObject({
   format: z.literal("muffler-router"),
@@ -45,5 +66,9 @@ export const routerManifestSchema = z.looseObject({
   dataHash: z.string().optional(),
   metrics: z.record(z.string(), z.number()).optional(),
   thresholds: z.array(calibratedThresholdSchema).optional(),
+  /** N-candidate routing: the models a policy may choose, with prices and calibrations (a subset of `models`). */
+  candidates: z.array(routerCandidateSchema).optional(),
+  /** Budgets (USD per 1,000 requests) calibrated to tradeoff lambdas on traffic. */
+  budgets: z.array(budgetLambdaSchema).optional(),
 });
 export type RouterManifest = z.infer<typeof routerManifestSchema>;

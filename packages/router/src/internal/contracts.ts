@@ -5,7 +5,10 @@ import type { MFParameters, RouterManifest } from "@muffler/model";
 export type RouterParameters = MFParameters;
 
 /** The fields of a router manifest (`RouterManifest` of @muffler/model) the Router reads. */
-export type RouterBundleManifest = Pick<RouterManifest, "models" | "strongModel" | "weakModel" | "hidden" | "dimension" | "embedder" | "thresholds" | "weightsHash">;
+export type RouterBundleManifest = Pick<
+  RouterManifest,
+  "models" | "strongModel" | "weakModel" | "hidden" | "dimension" | "embedder" | "thresholds" | "weightsHash" | "candidates" | "budgets"
+>;
 
 /** What the Router needs of an embedder (`Embedder` of @muffler/embeddings): tests and benchmarks inject fakes. */
 export type RouterEmbedder = Pick<Embedder, "id" | "dimension" | "embed" | "dispose">;
