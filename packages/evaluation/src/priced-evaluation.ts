@@ -159,7 +159,7 @@ export interface TransferPricedOptions extends CommonOptions {
  * evaluates on every row of `target`, with the models both benchmarks have as candidates.
  * @throws MufflerError `evaluate/model-mismatch` when fewer than 2 models are common to both
  */
-export async function transferPriced(options: TransferPricedOptions): Promise<PricedEvaluationResult> {
+export async function transferPriced(options: TransferPricedOptions): Promise<PricedEvaluationResult & { model: PricedRouterModel; budgetLambdas: { usdPer1kRequests: number; lambda: number }[] }> {
   const { source, target, dimension } = options;
   const common = source.models.map((model) => model.name).filter((name) => target.models.some((model) => model.name === name));
   if (common.length < 2) {
@@ -175,7 +175,7 @@ export async function transferPriced(options: TransferPricedOptions): Promise<Pr
   const estimates = estimateRows({ model, prompts: target.prompts, embeddings: options.targetEmbeddings, dimension, rows });
   const decided = decideOnTrainingPart({ model, benchmark: source, embeddings: options.sourceEmbeddings, dimension, trainRows, options });
   const columns = common.map((name) => target.models.findIndex((entry) => entry.name === name));
-  return summarize({
+  const summary = summarize({
     benchmark: target,
     columns,
     estimates,
@@ -185,6 +185,8 @@ export async function transferPriced(options: TransferPricedOptions): Promise<Pr
     label: options.label ?? `${source.name}->${target.name}`,
     options,
   });
+  const budgetLambdas = decided.budgets.filter((budget) => budget.reachable).map((budget) => ({ usdPer1kRequests: budget.targetCostPer1k, lambda: budget.lambda }));
+  return { ...summary, model, budgetLambdas };
 }
 
 /** The lambda choice and the budget lambdas of one training part, from its calibration rows only. */

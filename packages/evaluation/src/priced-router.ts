@@ -6,11 +6,13 @@ import {
   expectedOutputTokensFromCosts,
   expectedQuality,
   fitQualityCalibration,
+  fitQualityCalibrationCv,
   MFRB,
   type Candidate,
   type CandidateEstimate,
   type MFParameters,
   type QualityCalibration,
+  type RouterBundle,
 } from "@muffler/model";
 import { train, type TrainingOptions } from "@muffler/training";
 import { assignFolds } from "./assign-folds.ts";
@@ -23,6 +25,11 @@ export interface PricedTrainingSettings {
   training?: TrainingOptions;
   /** Share of the training prompts held out (grouped by text) to fit the quality calibration. @default 0.2 */
   calibrationShare?: number;
+  /**
+   * The Platt slope penalty: a number, or `"cv"` to choose it per candidate by 5-fold cross-validation on the
+   * calibration rows (fitQualityCalibrationCv). @default "cv"
+   */
+  calibrationRidge?: number | "cv";
 }
 
 /** A trained N-model router for a priced benchmark: MF, one calibration and one priced candidate per model. */
@@ -86,9 +93,13 @@ export async function trainPricedRouter(options: TrainPricedRouterOptions): Prom
   const mf = new MFRB(result.parameters);
   const modelIds = names.map((name) => gold.models.indexOf(name));
   const calibrationLogits = logitsOf(mf, modelIds, embeddings, dimension, calibrationRows);
-  const calibrations = columns.map((column, k) =>
-    fitQualityCalibration({ logits: calibrationLogits[k]!, scores: calibrationRows.map((row) => benchmark.scores[column]![row]!), scoreRange: scoreRangeOf(benchmark) }),
-  );
+  const ridge = settings.calibrationRidge ?? "cv";
+  const calibrations = columns.map((column, k) => {
+    const fit = { logits: calibrationLogits[k]!, scores: calibrationRows.map((row) => benchmark.scores[column]![row]!), scoreRange: scoreRangeOf(benchmark) };
+    if (ridge !== "cv") return fitQualityCalibration({ ...fit, ridge });
+    const { ridge: _chosen, ...calibration } = fitQualityCalibrationCv(fit);
+    return calibration;
+  });
   const candidates = columns.map((column) => {
     const model = benchmark.models[column]!;
     return {
@@ -131,4 +142,48 @@ export function estimateRows(options: { model: PricedRouterModel; prompts: reado
     const inputTokens = estimateInputTokens(options.prompts[row]!);
     return model.candidates.map((candidate, k) => ({ quality: expectedQuality(model.calibrations[k]!, logits[k]![i]!), costUsd: estimateRequestCost(candidate, inputTokens) }));
   });
+}
+
+/** Options of {@link pricedRouterBundle}. */
+export interface PricedRouterBundleOptions {
+  model: PricedRouterModel;
+  /** The benchmark the model learned from (names the strong = best-quality and weak = cheapest candidate). */
+  benchmark: PricedBenchmark;
+  /** The embedder the prompts were embedded with (`createEmbedder(name)` rebuilds it). */
+  embedder: { id: string; name: string; dimension: number };
+  /** Budgets calibrated to lambdas on the calibration rows. @default [] */
+  budgets?: { usdPer1kRequests: number; lambda: number }[];
+}
+
+/**
+ * A servable router bundle of a trained N-model router: the MF weights and a router.json whose `candidates` carry each
+ * candidate's prices, expected answer length and calibration. `strongModel` is the candidate with the best mean score
+ * on the training rows, `weakModel` the cheapest, so two-model threshold routing still works on the same bundle.
+ */
+export function pricedRouterBundle(options: PricedRouterBundleOptions): RouterBundle {
+  const { model, benchmark } = options;
+  const rows = [...model.fitRows, ...model.calibrationRows];
+  const meanOf = (name: string, table: Float64Array[]) => {
+    const column = benchmark.models.findIndex((entry) => entry.name === name);
+    return rows.reduce((sum, row) => sum + table[column]![row]!, 0) / rows.length;
+  };
+  const names = model.candidates.map((candidate) => candidate.model);
+  const strongModel = names.reduce((best, name) => (meanOf(name, benchmark.scores) > meanOf(best, benchmark.scores) ? name : best));
+  const weakModel = names.filter((name) => name !== strongModel).reduce((best, name) => (meanOf(name, benchmark.costs) < meanOf(best, benchmark.costs) ? name : best));
+  return {
+    parameters: model.parameters,
+    manifest: {
+      format: "muffler-router",
+      version: 1,
+      models: model.parameters.models,
+      strongModel,
+      weakModel,
+      hidden: model.parameters.hidden,
+      dimension: model.parameters.dimension,
+      embedder: options.embedder,
+      training: { benchmark: benchmark.name, fitRows: model.fitRows.length, calibrationRows: model.calibrationRows.length, battles: model.battles },
+      candidates: model.candidates.map((candidate, k) => ({ ...candidate, calibration: model.calibrations[k]! })),
+      budgets: (options.budgets ?? []).map((budget) => ({ ...budget, calibratedOn: `${benchmark.name}: ${model.calibrationRows.length} calibration prompts` })),
+    },
+  };
 }

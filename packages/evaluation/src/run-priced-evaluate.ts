@@ -1,10 +1,11 @@
 import { basename, join, resolve } from "node:path";
 import { MufflerError, runPaths, writeFileAtomic, writeJsonAtomic, type OnProgress } from "@muffler/core";
 import { loadPricedBenchmark } from "@muffler/data";
+import { saveRouterBundle } from "@muffler/model";
 import { embedTexts } from "./embed-texts.ts";
 import { EVALUATION_ERROR_CODES } from "./errors.ts";
 import { crossValidatePriced, transferPriced, type PricedEvaluationResult } from "./priced-evaluation.ts";
-import type { PricedTrainingSettings } from "./priced-router.ts";
+import { pricedRouterBundle, type PricedTrainingSettings } from "./priced-router.ts";
 
 /** What `muffler evaluate` does on a priced (multi-model) benchmark folder. */
 export interface PricedEvaluatePlan {
@@ -21,12 +22,17 @@ export interface PricedEvaluatePlan {
   cacheDirectory?: string;
   /** Where `evaluation/<benchmark>/` goes. @default runs/evaluate/<name> */
   outDirectory?: string;
+  /** With `trainOn`: also save the router trained on it as a servable bundle here (router.json with candidates). */
+  saveRouter?: string;
   settings: PricedTrainingSettings;
   onProgress?: OnProgress;
 }
 
 /** Evaluates the N-model priced router (cross-validation or transfer) and writes frontier.json and frontier.csv. */
 export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<PricedEvaluationResult & { directory: string; embedderId: string }> {
+  if (plan.saveRouter !== undefined && plan.trainOn === undefined) {
+    throw new MufflerError("--save-router saves the router trained on --train-on; give --train-on <priced folder>.", { code: EVALUATION_ERROR_CODES.badOption, field: "--save-router" });
+  }
   if ((plan.cv === undefined) === (plan.trainOn === undefined)) {
     throw new MufflerError("a priced benchmark is evaluated with cross-validation (cv) or with a priced folder to train on (trainOn), one of them.", {
       code: EVALUATION_ERROR_CODES.badOption,
@@ -55,7 +61,7 @@ export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<Price
   } else {
     const source = await loadPricedBenchmark({ path: plan.trainOn! });
     const sourceEmbedded = await embed(source.prompts);
-    result = await transferPriced({
+    const transfer = await transferPriced({
       source,
       sourceEmbeddings: sourceEmbedded.data,
       target: benchmark,
@@ -66,6 +72,14 @@ export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<Price
       label: `${source.name}->${benchmark.name}(${embedder})`,
       ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }),
     });
+    const { model, budgetLambdas, ...figures } = transfer;
+    result = figures;
+    if (plan.saveRouter !== undefined) {
+      if (target.embedderId.includes(" + ")) {
+        throw new MufflerError("--save-router needs one embedder (a router bundle names one), not a + combination.", { code: EVALUATION_ERROR_CODES.badOption, field: "--embedder" });
+      }
+      await saveRouterBundle(plan.saveRouter, pricedRouterBundle({ model, benchmark: source, embedder: { id: target.embedderId, name: embedder, dimension: target.dimension }, budgets: budgetLambdas }));
+    }
   }
   const name = plan.cv !== undefined ? `${benchmark.name}-cv${plan.cv}-seed${seed}-${slug(embedder)}` : `${basename(resolve(plan.trainOn!))}-to-${benchmark.name}-${slug(embedder)}`;
   const directory = runPaths(plan.outDirectory ?? resolve("runs", "evaluate", name)).evaluation(benchmark.name);

@@ -14,8 +14,8 @@ export { candidateSchema, estimateInputTokens, estimateRequestCost, expectedOutp
 export type { Candidate, ExpectedOutputTokensOptions } from "./candidate.ts";
 export { candidatesFromLiteLLM, liteLLMPriceEntrySchema } from "./litellm-prices.ts";
 export type { CandidatesFromLiteLLMOptions, LiteLLMCandidateRequest, LiteLLMPriceEntry } from "./litellm-prices.ts";
-export { expectedQuality, fitQualityCalibration } from "./quality-calibration.ts";
-export type { FitQualityCalibrationOptions, QualityCalibration } from "./quality-calibration.ts";
+export { expectedQuality, fitQualityCalibration, fitQualityCalibrationCv } from "./quality-calibration.ts";
+export type { FitQualityCalibrationCvOptions, FitQualityCalibrationOptions, QualityCalibration } from "./quality-calibration.ts";
 export { choosePolicyCandidate, parseRoutingPolicy, ROUTING_POLICY_KINDS, routingPolicySchema } from "./routing-policy.ts";
 export type { CandidateEstimate, PolicyDecision, RoutingPolicy, RoutingPolicyKind } from "./routing-policy.ts";
 export { lambdaForBudget } from "./lambda-for-budget.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MODEL_ERROR_CODES } from "./errors.ts";
-import { expectedQuality, fitQualityCalibration } from "./quality-calibration.ts";
+import { expectedQuality, fitQualityCalibration, fitQualityCalibrationCv } from "./quality-calibration.ts";
 
 describe("fitQualityCalibration (Platt scaling)", () => {
   it("recovers the intercept and slope of scores drawn as sigmoid(a + b z) (soft labels)", () => {
@@ -34,5 +34,18 @@ describe("fitQualityCalibration (Platt scaling)", () => {
 
   it("mismatched inputs are a typed error", () => {
     expect(() => fitQualityCalibration({ logits: [1, 2], scores: [1] })).toThrow(expect.objectContaining({ code: MODEL_ERROR_CODES.invalidOptions }));
+  });
+});
+
+describe("fitQualityCalibrationCv (slope penalty chosen by cross-validation)", () => {
+  it("keeps the slope when the logit predicts the score, and flattens to the mean when it is noise", () => {
+    const logits = Array.from({ length: 60 }, (_, i) => -3 + i * 0.1);
+    const informative = fitQualityCalibrationCv({ logits, scores: logits.map((z) => (z > 0 ? 1 : 0)) });
+    expect(informative.ridge).toBeLessThanOrEqual(0.01);
+    expect(expectedQuality(informative, 2) - expectedQuality(informative, -2)).toBeGreaterThan(0.8);
+    // scores unrelated to the logit (a fixed 0/1 pattern with mean 0.5)
+    const noise = fitQualityCalibrationCv({ logits, scores: logits.map((_, i) => ((i * 7) % 3 === 0 ? 1 : i % 2)) });
+    expect(noise.ridge).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(expectedQuality(noise, 3) - expectedQuality(noise, -3))).toBeLessThan(0.15);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Router } from "@muffler/router";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { writeSyntheticPriced } from "@muffler/datasets";
 import { runCli } from "../program.ts";
@@ -64,6 +65,26 @@ describe("muffler evaluate on a priced multi-model folder (synthetic: big / mid 
     expect(result.parts).toHaveLength(1);
     expect(result.areaAboveMixingHull).toBeGreaterThan(0);
     expect(result.halfCost.routerShare).toBeGreaterThan(result.halfCost.hullShare);
+  }, 120_000);
+
+  it("--save-router saves a servable bundle whose Router routes by policy among the priced candidates", async () => {
+    const directory = join(folder, "bundle");
+    const { code } = await cli("evaluate", "--benchmark", other, "--train-on", priced, ...FAST, "--cache", join(folder, "cache"), "--out", join(folder, "transfer2"), "--save-router", directory, "--json");
+    expect(code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(directory, "router.json"), "utf8"));
+    expect(manifest.candidates.map((candidate: { model: string }) => candidate.model)).toEqual(["big", "mid", "small"]);
+    expect(manifest).toMatchObject({ strongModel: "big", weakModel: "small" });
+    const router = await Router.load({ directory });
+    try {
+      const hard = await router.route("Solve for x: 5x + 7 = 40. Compute the polynomial root and simplify the equation.", { policy: { kind: "tradeoff", lambda: 0 } });
+      expect(hard.model).toBe("big");
+      expect(hard.candidates).toHaveLength(3);
+      const easy = await router.route("Write a short happy poem about flowers, sunshine and a garden in spring, number 99.", { policy: { kind: "tradeoff", lambda: 200 } });
+      expect(easy.model).not.toBe("big");
+      expect(easy.candidates.find((candidate) => candidate.model === "big")!.costUsd).toBeGreaterThan(easy.candidates.find((candidate) => candidate.model === "small")!.costUsd);
+    } finally {
+      await router.close();
+    }
   }, 120_000);
 
   it("a two-model tie policy, or neither --cv nor --train-on, is a usage error (exit 1)", async () => {

@@ -45,6 +45,8 @@ interface EvaluateFlags {
   evaluationPoints?: string;
   strongPercents?: string;
   json?: boolean;
+  calibrationRidge?: string;
+  saveRouter?: string;
 }
 
 /** `muffler evaluate`: routes a benchmark with trained runs, or cross-validates / transfers a gold-label router. */
@@ -76,6 +78,8 @@ export function evaluateCommand(): Command {
     .option("--no-contamination", "keep the prompts listed in contaminated_prompts.jsonl")
     .option("--evaluation-points <kind>", `${EVALUATION_POINTS.join(" or ")} (RouteLLM's 11 quantile-bin edges) (default ${EVALUATION_POINTS[0]})`)
     .option("--strong-percents <list>", "target strong percents of the curve (default 0,10,...,100)")
+    .option("--calibration-ridge <x>", "priced benchmarks: the Platt slope penalty of each candidate's quality calibration, or cv (chosen by 5-fold CV on the calibration rows) (default cv)")
+    .option("--save-router <dir>", "priced benchmarks with --train-on: also save the router trained there as a servable bundle (router.json lists the priced candidates)")
     .option("--json", "print the metrics as JSON")
     .action(async (flags: EvaluateFlags) => {
       const bar = createProgressBar({ enabled: !flags.json });
@@ -118,7 +122,12 @@ function pricedOptionsFrom(flags: EvaluateFlags): PricedEvaluatePlan {
     ...(options.embedder !== undefined && { embedder: options.embedder }),
     ...(options.cacheDirectory !== undefined && { cacheDirectory: options.cacheDirectory }),
     ...(options.outDirectory !== undefined && { outDirectory: options.outDirectory }),
-    settings: { ...(flags.ties !== undefined && { ties: flags.ties as PricedTiePolicy }), training: options.settings?.training ?? {} },
+    ...(flags.saveRouter !== undefined && { saveRouter: flags.saveRouter }),
+    settings: {
+      ...(flags.ties !== undefined && { ties: flags.ties as PricedTiePolicy }),
+      training: options.settings?.training ?? {},
+      calibrationRidge: flags.calibrationRidge === undefined || flags.calibrationRidge === "cv" ? ("cv" as const) : parseNumberFlag(flags.calibrationRidge, "--calibration-ridge", { min: 0 })!,
+    },
   };
 }
 
