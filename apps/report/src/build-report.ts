@@ -6,6 +6,7 @@ import { type RunData, readRun } from "./internal/read-run.ts";
 import { benchmarksSection } from "./internal/sections/benchmarks-section.ts";
 import { calibrationSection } from "./internal/sections/calibration-section.ts";
 import { datasetSection } from "./internal/sections/dataset-section.ts";
+import { frontierEntries, frontierSection } from "./internal/sections/frontier-section.ts";
 import { summarySection } from "./internal/sections/summary-section.ts";
 import { trainingSection } from "./internal/sections/training-section.ts";
 
@@ -46,7 +47,13 @@ export async function buildReport(options: BuildReportOptions): Promise<BuildRep
   const runs: RunData[] = [];
   for (const [index, runDirectory] of options.runDirectories.entries()) runs.push(await readRun({ runDirectory, name: names[index]! }));
 
-  const [dataset, training, calibration, benchmarks] = await Promise.all([datasetSection(runs), trainingSection(runs), calibrationSection(runs), benchmarksSection(runs)]);
+  const [dataset, training, calibration, benchmarks, frontiers] = await Promise.all([
+    datasetSection(runs),
+    trainingSection(runs),
+    calibrationSection(runs),
+    benchmarksSection(runs),
+    frontierSection(runs),
+  ]);
   const missingSections = [
     runs.every((run) => run.dataset.status === "missing") && "dataset",
     runs.every((run) => run.history.status === "missing") && "training",
@@ -61,6 +68,7 @@ export async function buildReport(options: BuildReportOptions): Promise<BuildRep
     sections: [
       { id: "summary", title: "At a glance", body: summarySection(runs) },
       { id: "benchmarks", title: "Quality against cost on the benchmarks", body: benchmarks },
+      ...(frontierEntries(runs).length > 0 ? [{ id: "candidates", title: "Routing among priced candidates", body: frontiers }] : []),
       { id: "calibration", title: "Thresholds and classification", body: calibration },
       { id: "training", title: "Training", body: training },
       { id: "dataset", title: "Dataset and router", body: dataset },

@@ -35,3 +35,5 @@ export { parseRunFile, readRunFile, writeRunFile } from "./run-files/run-file-io
 export type { ReadRunFileOptions } from "./run-files/run-file-io.ts";
 export { parseSafetensors, readSafetensors, SAFETENSORS_DTYPES, SAFETENSORS_ERROR_CODES, serializeSafetensors, writeSafetensors } from "./safetensors.ts";
 export type { SafetensorsDtype, SafetensorsFile, SafetensorsTensor, SafetensorsTensorInput } from "./safetensors.ts";
+export { frontierFileSchema } from "./run-files/frontier-file.ts";
+export type { FrontierFile } from "./run-files/frontier-file.ts";

@@ -34,7 +34,15 @@ export function evaluationPaths(evaluationDirectory: string) {
     /** The folder of one benchmark's evaluation and its three files. */
     benchmark: (name: string) => {
       const root = join(evaluationDirectory, name);
-      return { root, metrics: join(root, "metrics.json"), curve: join(root, "curve.csv"), winRates: join(root, "win-rates.json") } as const;
+      return {
+        root,
+        metrics: join(root, "metrics.json"),
+        curve: join(root, "curve.csv"),
+        winRates: join(root, "win-rates.json"),
+        /** The N-model priced evaluation (frontierFileSchema) and its points as CSV. */
+        frontier: join(root, "frontier.json"),
+        frontierCsv: join(root, "frontier.csv"),
+      } as const;
     },
   } as const;
 }

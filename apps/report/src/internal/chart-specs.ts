@@ -277,3 +277,44 @@ export function curveSpec(options: { title: string; subtitle: string | string[];
     ],
   } as TopLevelSpec;
 }
+
+/** A point of the frontier chart: a series (router, oracle, random mixing) or a single model. */
+export interface FrontierChartRow {
+  series: string;
+  kind: "router" | "oracle" | "mixing" | "model";
+  costPer1k: number;
+  quality: number;
+  label?: string;
+}
+
+/**
+ * The cost-quality plane of a priced benchmark: the router's frontier over lambda, the oracle's, random mixing of
+ * single models (their convex hull), and each single model as a labelled point; cost on a log scale.
+ */
+export function frontierSpec(options: { title: string; subtitle: string | string[]; rows: FrontierChartRow[] }): TopLevelSpec {
+  const lines = options.rows.filter((row) => row.kind !== "model");
+  const models = options.rows.filter((row) => row.kind === "model");
+  const x = { field: "costPer1k", type: "quantitative", title: "USD per 1,000 queries (log scale)", scale: { type: "log" } } as const;
+  const y = { field: "quality", type: "quantitative", title: "Mean quality", scale: { zero: false } } as const;
+  return {
+    $schema: SCHEMA,
+    title: { text: options.title, subtitle: options.subtitle },
+    width: WIDTH + 120,
+    height: HEIGHT + 40,
+    layer: [
+      {
+        data: { values: lines },
+        mark: { type: "line", point: { size: 12 }, tooltip: true },
+        encoding: {
+          x,
+          y,
+          order: { field: "costPer1k", type: "quantitative" },
+          color: { field: "series", type: "nominal", title: "Curve", scale: { domain: ["Muffler router", "oracle", "random mixing"], range: [RUN_COLORS[0]!, ORACLE_COLOR, RANDOM_COLOR] } },
+          strokeDash: { field: "kind", type: "nominal", legend: null, scale: { domain: ["router", "oracle", "mixing"], range: [[1, 0], [2, 2], [5, 4]] } },
+        },
+      },
+      { data: { values: models }, mark: { type: "point", filled: true, size: 40, color: "#ea580c", tooltip: true }, encoding: { x, y } },
+      { data: { values: models }, mark: { type: "text", align: "left", dx: 5, dy: -4, fontSize: 9, color: "#4b5563" }, encoding: { x, y, text: { field: "label" } } },
+    ],
+  } as TopLevelSpec;
+}

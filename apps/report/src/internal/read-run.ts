@@ -12,6 +12,8 @@ import {
   calibrationSchema,
   datasetManifestSchema,
   evaluationResultSchema,
+  type FrontierFile,
+  frontierFileSchema,
   routerManifestSchema,
   trainingHistorySchema,
   winRatesSchema,
@@ -39,6 +41,8 @@ export interface RunData {
   calibration: FileSection<Calibration>;
   /** The benchmarks found under `evaluation/`, sorted by folder name. */
   benchmarks: BenchmarkData[];
+  /** The priced (N-model) evaluations found under `evaluation/` (`frontier.json`), sorted by folder name. */
+  frontiers: { directory: string; frontier: FrontierFile }[];
 }
 
 /**
@@ -67,6 +71,11 @@ export async function readRun(options: { runDirectory: string; name?: string }):
       };
     }),
   );
+  const frontiers: { directory: string; frontier: FrontierFile }[] = [];
+  for (const name of benchmarkDirectories) {
+    const file = await readJsonFile(paths.evaluationFiles.benchmark(name).frontier, frontierFileSchema);
+    if (file.status === "ok") frontiers.push({ directory: name, frontier: file.value });
+  }
   return {
     name: options.name ?? basename(resolve(directory)),
     directory,
@@ -75,6 +84,7 @@ export async function readRun(options: { runDirectory: string; name?: string }):
     router: await readJsonFile(paths.router.manifest, routerManifestSchema),
     calibration: await readJsonFile(paths.evaluationFiles.calibration, calibrationSchema),
     benchmarks: benchmarks.filter((benchmark) => benchmark.metrics.status === "ok" || benchmark.winRates.status === "ok"),
+    frontiers,
   };
 }
 

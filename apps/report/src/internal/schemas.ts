@@ -1,5 +1,6 @@
 import {
   calibrationFileSchema,
+  frontierFileSchema,
   datasetManifestSchema,
   evaluationResultSchema,
   routerManifestSchema,
@@ -25,3 +26,7 @@ export type Calibration = z.infer<typeof calibrationFileSchema>;
 export type CurvePoint = z.infer<typeof curvePointSchema>;
 export type CurveSummary = z.infer<typeof curveSummarySchema>;
 export type EvaluationResult = z.infer<typeof evaluationResultSchema>;
+
+/** `evaluation/<benchmark>/frontier.json` (the N-model priced evaluation), from the run-directory contract. */
+export { frontierFileSchema } from "@muffler/core";
+export type FrontierFile = z.infer<typeof frontierFileSchema>;
