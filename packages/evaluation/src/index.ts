@@ -27,8 +27,8 @@ export type { CalibrateRunOptions, CalibrateRunResult } from "./calibrate-run.ts
 export { readPromptsFile } from "./read-prompts-file.ts";
 export { crossValidatePriced, DEFAULT_BUDGET_FRACTIONS, transferPriced } from "./priced-evaluation.ts";
 export type { CrossValidatePricedOptions, PricedEvaluationResult, PricedPartReport, SingleModelPoint, TransferPricedOptions } from "./priced-evaluation.ts";
-export { estimateRows, scoreRangeOf, trainPricedRouter } from "./priced-router.ts";
-export type { PricedRouterModel, PricedTrainingSettings, TrainPricedRouterOptions } from "./priced-router.ts";
+export { estimateRows, pricedRouterBundle, scoreRangeOf, trainPricedRouter } from "./priced-router.ts";
+export type { PricedRouterBundleOptions, PricedRouterModel, PricedTrainingSettings, TrainPricedRouterOptions } from "./priced-router.ts";
 export { frontierCsv, runPricedEvaluate } from "./run-priced-evaluate.ts";
 export type { PricedEvaluatePlan } from "./run-priced-evaluate.ts";
 export { servedThresholdFigures } from "./served-thresholds.ts";
