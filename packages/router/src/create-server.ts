@@ -11,7 +11,10 @@ import { ClusterMetricsWorker } from "./internal/cluster-metrics.ts";
 import { ServerMetrics } from "./internal/server-metrics.ts";
 import { StreamEvents } from "./internal/stream-events.ts";
 import { UPSTREAM_CONFIG_STATUSES, UpstreamFailure, callUpstream } from "./internal/upstream.ts";
+import type { PolicyRouteDecision } from "./candidate-decision.ts";
+import { parseAutoModel } from "./parse-auto-model.ts";
 import { parseRouterModel } from "./parse-router-model.ts";
+import { choosePolicyCandidate, type RoutingPolicy } from "@muffler/model";
 import type { RouteThreshold } from "./resolve-threshold.ts";
 import { ROUTE_TURNS } from "./route-input.ts";
 import type { RouteDecision, Router } from "./router.ts";
@@ -28,6 +31,12 @@ export interface CreateServerOptions {
   bodyLimitBytes?: number;
   /** Upstream timeout in ms: the whole call when not streaming; the wait for headers, then between chunks, when streaming. @default 60000 */
   upstreamTimeoutMs?: number;
+  /**
+   * N-candidate routing (a router whose bundle lists priced candidates): one OpenAI-compatible upstream per candidate,
+   * keyed by the candidate's model name. Requests for `router-<name>-auto[-<knob>]` are routed by policy among them,
+   * and fall back to the next-best candidate (by the same policy) when the chosen upstream fails. @default undefined
+   */
+  candidateUpstreams?: Record<string, UpstreamConfig>;
   /** When the weak upstream is down (no answer, timeout, 5xx, malformed), send the request to the strong one. @default true */
   fallbackToStrong?: boolean;
   /** The router's name in model names (`router-<name>-<threshold>`). @default "mf" */
@@ -73,6 +82,8 @@ const chatBodySchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(messageSchema).min(1),
   stream: z.boolean().optional(),
+  /** Muffler's own request fields (not sent upstream): `{ policy }` for the automatic model. */
+  muffler: z.looseObject({ policy: z.unknown().optional() }).optional(),
 });
 
 const routeBodySchema = z
@@ -124,13 +135,18 @@ export class MufflerServer {
   constructor(options: CreateServerOptions) {
     this.#options = options;
     this.#metrics = new ServerMetrics({
-      models: [options.router.strongModel, options.router.weakModel],
+      models: [...new Set([options.router.strongModel, options.router.weakModel, ...options.router.candidates.map((candidate) => candidate.model)])],
       inFlight: () => this.#inFlight,
       queued: () => this.#queued,
     });
     this.metrics = this.#metrics.registry;
     this.#clusterMetrics = (options.clusterMetrics ?? true) ? new ClusterMetricsWorker(this.metrics) : undefined;
-    const secrets = [...(options.apiKeys ?? []), options.upstreams?.strong.apiKey, options.upstreams?.weak.apiKey].filter(
+    const secrets = [
+      ...(options.apiKeys ?? []),
+      options.upstreams?.strong.apiKey,
+      options.upstreams?.weak.apiKey,
+      ...Object.values(options.candidateUpstreams ?? {}).map((upstream) => upstream.apiKey),
+    ].filter(
       (secret): secret is string => typeof secret === "string" && secret.length >= 4,
     );
     this.#redact = (text) => secrets.reduce((result, secret) => result.split(secret).join("[redacted]"), text);
@@ -288,6 +304,21 @@ export class MufflerServer {
       return decision;
     };
 
+    const decidePolicy = async (input: Parameters<Router["route"]>[0], policy: RoutingPolicy): Promise<PolicyRouteDecision> => {
+      if (this.#queued >= maxQueued) throw overloaded();
+      this.#queued++;
+      const started = performance.now();
+      let decision: PolicyRouteDecision;
+      try {
+        decision = await router.route(input, { policy });
+      } finally {
+        this.#queued--;
+      }
+      m.routingDuration.observe((performance.now() - started) / 1000);
+      if (decision.failSafe !== undefined) m.failSafe.inc({ reason: decision.failSafe });
+      return decision;
+    };
+
     app.get("/health", async () => ({
       status: "ok",
       router: { strongModel: router.strongModel, weakModel: router.weakModel, embedder: router.embedderId },
@@ -305,7 +336,10 @@ export class MufflerServer {
       const percents = [...new Set(router.calibratedThresholds.map((point) => point.strongPercent))].sort((a, b) => a - b);
       return {
         object: "list",
-        data: percents.map((percent) => ({ id: `router-${name}-strong-${percent}`, object: "model", created: 0, owned_by: "muffler" })),
+        data: [
+          ...percents.map((percent) => ({ id: `router-${name}-strong-${percent}`, object: "model", created: 0, owned_by: "muffler" })),
+          ...(router.candidates.length > 0 ? [{ id: `router-${name}-auto`, object: "model", created: 0, owned_by: "muffler" }] : []),
+        ],
       };
     });
 
@@ -326,6 +360,86 @@ export class MufflerServer {
       return decision;
     });
 
+    /**
+     * The automatic model: route among the priced candidates by `policy`, call the chosen candidate's upstream, and on a
+     * retriable failure the next-best one by the same policy (the failed candidates left out), until one answers.
+     */
+    const candidateCompletion = async (request: FastifyRequest, reply: FastifyReply, body: z.infer<typeof chatBodySchema>, policy: RoutingPolicy) => {
+      const upstreams = this.#options.candidateUpstreams;
+      if (upstreams === undefined || router.candidates.length === 0) {
+        throw new HttpError(
+          ROUTER_ERROR_CODES.upstreamsNotConfigured,
+          router.candidates.length === 0
+            ? "This router has no priced candidates, so the automatic model is not available; use router-<name>-<threshold>."
+            : "This server has no candidate upstreams configured (candidates in the serve configuration).",
+        );
+      }
+      const decision = await decidePolicy(body.messages, policy);
+      const { muffler: _muffler, ...upstreamBody } = body;
+      const stream = body.stream === true;
+      const clientGone = new AbortController();
+      reply.raw.on("close", () => {
+        if (!reply.raw.writableFinished) clientGone.abort();
+      });
+      const failed = new Set<string>();
+      let chosen = decision.model;
+      let firstError: unknown;
+      for (;;) {
+        const upstream = upstreams[chosen];
+        m.routed.inc({ model: chosen });
+        const estimate = decision.candidates.find((candidate) => candidate.model === chosen);
+        if (estimate !== undefined) m.estimatedCost.inc({ model: chosen }, estimate.costUsd);
+        try {
+          if (upstream === undefined) {
+            throw new UpstreamFailure("connection", `No upstream is configured for candidate "${chosen}".`);
+          }
+          const started = performance.now();
+          let payload: string;
+          try {
+            payload = JSON.stringify({ ...upstreamBody, model: upstream.model ?? chosen });
+          } catch {
+            throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, "The request body cannot be serialized as JSON.");
+          }
+          const result = await callUpstream({ upstream, body: payload, stream, timeoutMs: this.#options.upstreamTimeoutMs ?? 60_000, fetch: this.#options.fetch ?? globalThis.fetch, signal: clientGone.signal, label: chosen });
+          m.upstreamDuration.observe({ upstream: chosen }, (performance.now() - started) / 1000);
+          m.upstreamRequests.inc({ upstream: chosen, outcome: "ok" });
+          const headers: Record<string, string> = {
+            "x-muffler-model": chosen,
+            "x-muffler-policy": JSON.stringify(decision.policy),
+            "x-muffler-upstream": chosen,
+            ...(estimate !== undefined && { "x-muffler-estimated-cost-usd": estimate.costUsd.toPrecision(6), "x-muffler-estimated-quality": estimate.quality.toFixed(6) }),
+          };
+          if (failed.size > 0) headers["x-muffler-fallback"] = [...failed, chosen].join(" -> ");
+          if (decision.failSafe !== undefined) headers["x-muffler-fail-safe"] = decision.failSafe;
+          if (result.kind === "json") {
+            void reply.code(result.status).headers(headers);
+            return result.body;
+          }
+          await this.#pipeStream(request, reply, result, headers, chosen);
+          return reply;
+        } catch (error) {
+          if (!(error instanceof UpstreamFailure)) throw error;
+          if (clientGone.signal.aborted) {
+            m.upstreamRequests.inc({ upstream: chosen, outcome: "client-aborted" });
+            throw error;
+          }
+          m.upstreamErrors.inc({ upstream: chosen, reason: error.reason });
+          m.upstreamRequests.inc({ upstream: chosen, outcome: "error" });
+          request.log.warn({ upstream: chosen, reason: error.reason }, this.#redact(String(error.message)));
+          firstError ??= error;
+          failed.add(chosen);
+          const remaining = decision.candidates.filter((candidate) => !failed.has(candidate.model));
+          if (!error.retriable || remaining.length === 0 || clientGone.signal.aborted) {
+            const httpError = this.#upstreamHttpError(error, "strong", `The upstream of candidate "${chosen}"`);
+            if (failed.size > 1) httpError.body.error.message = `Every candidate tried failed (${[...failed].join(", ")}): ${httpError.body.error.message}`;
+            throw httpError;
+          }
+          m.candidateFallbacks.inc({ model: chosen });
+          chosen = remaining.length === 1 || decision.failSafe !== undefined ? remaining[0]!.model : remaining[choosePolicyCandidate(remaining, decision.policy).index]!.model;
+        }
+      }
+    };
+
     app.post("/v1/chat/completions", async (request, reply) => {
       const body = parseBody(chatBodySchema, request.body);
       // Checked before anything else: a body too deep to serialize must be the request's 400, not an upstream failure.
@@ -333,6 +447,8 @@ export class MufflerServer {
       if (depth) {
         throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; flatten it.`);
       }
+      const policy = parseAutoModel(body.model, { routerName: this.#options.routerName, policyOverride: body.muffler?.policy });
+      if (policy !== undefined) return candidateCompletion(request, reply, body, policy);
       const threshold = parseRouterModel(body.model, { routerName: this.#options.routerName });
       const upstreams = this.#options.upstreams;
       if (upstreams === undefined) {
@@ -427,7 +543,7 @@ export class MufflerServer {
     reply: FastifyReply,
     result: Extract<Awaited<ReturnType<typeof callUpstream>>, { kind: "stream" }>,
     headers: Record<string, string>,
-    side: Side,
+    side: string,
   ): Promise<void> {
     reply.hijack();
     const raw = reply.raw;
@@ -497,10 +613,10 @@ export class MufflerServer {
     return this.#options.upstreams?.[side].model ?? (side === "strong" ? router.strongModel : router.weakModel);
   }
 
-  #upstreamHttpError(error: unknown, side: Side): HttpError {
+  #upstreamHttpError(error: unknown, side: Side, label?: string): HttpError {
     if (!(error instanceof UpstreamFailure)) return toHttpError(error, this.#redact);
     const redact = this.#redact;
-    const name = `The ${side} upstream (model "${this.#upstreamModel(side)}")`;
+    const name = label ?? `The ${side} upstream (model "${this.#upstreamModel(side)}")`;
     switch (error.reason) {
       case "timeout":
         return new HttpError(ROUTER_ERROR_CODES.upstreamTimeout, redact(error.message));

@@ -34,6 +34,8 @@ export const serverConfigSchema = z
     /** Requests waiting for a routing decision in one process before new ones get 503 with Retry-After. */
     maxQueuedRequests: z.number().int().positive().optional(),
     turns: z.enum(ROUTE_TURNS).optional(),
+    /** N-candidate routing: one upstream per priced candidate of the router bundle, keyed by its model name. */
+    candidates: z.record(z.string().min(1), upstreamSchema).optional(),
   })
   .strict();
 
@@ -47,9 +49,11 @@ export interface UpstreamConfig {
   model?: string;
 }
 
-export interface ServerConfig extends Omit<ServerConfigFile, "strong" | "weak"> {
+export interface ServerConfig extends Omit<ServerConfigFile, "strong" | "weak" | "candidates"> {
   strong: UpstreamConfig;
   weak: UpstreamConfig;
+  /** One upstream per priced candidate (the automatic model `router-<name>-auto`), keys resolved. */
+  candidates?: Record<string, UpstreamConfig>;
 }
 
 export interface LoadServerConfigOptions {
@@ -102,18 +106,24 @@ export async function loadServerConfig(options: LoadServerConfigOptions = {}): P
   const parsed = serverConfigSchema.safeParse(merged);
   if (!parsed.success) throw configError(parsed.error.issues[0]!, options.file);
   const config = parsed.data;
-  const resolve = (side: "strong" | "weak"): UpstreamConfig => {
-    const { apiKeyEnv, apiKey, ...rest } = config[side];
+  const resolveUpstream = (upstream: z.infer<typeof upstreamSchema>, field: string): UpstreamConfig => {
+    const { apiKeyEnv, apiKey, ...rest } = upstream;
     const key = apiKey ?? (apiKeyEnv !== undefined ? env[apiKeyEnv] : undefined);
     if (apiKeyEnv !== undefined && key === undefined) {
-      throw new MufflerError(`The environment variable ${apiKeyEnv} named by ${side}.apiKeyEnv is not set.`, {
+      throw new MufflerError(`The environment variable ${apiKeyEnv} named by ${field}.apiKeyEnv is not set.`, {
         code: ROUTER_ERROR_CODES.badServerConfig,
-        field: `${side}.apiKeyEnv`,
+        field: `${field}.apiKeyEnv`,
       });
     }
     return { ...rest, ...(key !== undefined && { apiKey: key }) };
   };
-  return { ...config, strong: resolve("strong"), weak: resolve("weak") };
+  const { candidates, ...rest } = config;
+  return {
+    ...rest,
+    strong: resolveUpstream(config.strong, "strong"),
+    weak: resolveUpstream(config.weak, "weak"),
+    ...(candidates !== undefined && { candidates: Object.fromEntries(Object.entries(candidates).map(([model, upstream]) => [model, resolveUpstream(upstream, `candidates.${model}`)])) }),
+  };
 }
 
 const UPSTREAM_HINT = "Each upstream is { baseUrl, apiKey?, apiKeyEnv?, model? }.";
@@ -144,7 +154,8 @@ const FIELD_HINTS: Record<string, string> = {
 
 /** The keys each object of the configuration accepts (for unknown-key messages). */
 function knownKeys(path: readonly PropertyKey[]): string[] {
-  const shape = path.length === 0 ? serverConfigSchema.shape : path[0] === "strong" || path[0] === "weak" ? upstreamSchema.shape : undefined;
+  const shape =
+    path.length === 0 ? serverConfigSchema.shape : path[0] === "strong" || path[0] === "weak" || (path[0] === "candidates" && path.length === 2) ? upstreamSchema.shape : undefined;
   return shape === undefined ? [] : Object.keys(shape);
 }
 

@@ -122,6 +122,7 @@ export async function startServe(flags: ServeFlags, env: Record<string, string |
   const server = createServer({
     router,
     ...(config !== undefined && { upstreams: { strong: config.strong, weak: config.weak } }),
+    ...(config?.candidates !== undefined && { candidateUpstreams: config.candidates }),
     ...(config?.apiKeys !== undefined && { apiKeys: config.apiKeys }),
     ...(upstreamTimeoutMs !== undefined && { upstreamTimeoutMs }),
     ...(bodyLimitBytes !== undefined && { bodyLimitBytes }),

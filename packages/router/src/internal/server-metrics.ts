@@ -25,6 +25,10 @@ export class ServerMetrics {
   readonly fallbacks: Counter;
   readonly failSafe: Counter<"reason">;
   readonly rejected: Counter<"reason">;
+  /** Estimated USD of the requests routed to each priced candidate (the automatic model). */
+  readonly estimatedCost: Counter<"model">;
+  /** Automatic-model requests moved to the next-best candidate because an upstream failed, by failed model. */
+  readonly candidateFallbacks: Counter<"model">;
 
   constructor(options: { models: readonly string[]; inFlight: () => number; queued: () => number }) {
     const registers = [this.registry];
@@ -38,6 +42,8 @@ export class ServerMetrics {
     this.fallbacks = new Counter({ name: "muffler_fallbacks_total", help: "Requests sent to the strong upstream because the weak one failed.", registers });
     this.failSafe = new Counter({ name: "muffler_fail_safe_total", help: "Fail-safe decisions (strong model) because the embedder failed.", labelNames: ["reason"], registers });
     this.rejected = new Counter({ name: "muffler_rejected_requests_total", help: "Requests refused with 503 before routing, by reason (queue-full, shutting-down).", labelNames: ["reason"], registers });
+    this.estimatedCost = new Counter({ name: "muffler_estimated_cost_usd_total", help: "Estimated USD of the requests routed to each candidate (automatic model).", labelNames: ["model"], registers });
+    this.candidateFallbacks = new Counter({ name: "muffler_candidate_fallbacks_total", help: "Automatic-model requests moved to the next-best candidate because an upstream failed, by failed model.", labelNames: ["model"], registers });
     const { inFlight, queued } = options;
     new Gauge({ name: "muffler_in_flight_requests", help: "Requests being served.", registers, aggregator: "sum", collect() { this.set(inFlight()); } });
     new Gauge({ name: "muffler_queued_requests", help: "Requests waiting for a routing decision (bounded by maxQueuedRequests).", registers, aggregator: "sum", collect() { this.set(queued()); } });
