@@ -83,7 +83,7 @@ export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<Price
   }
   const name = plan.cv !== undefined ? `${benchmark.name}-cv${plan.cv}-seed${seed}-${slug(embedder)}` : `${basename(resolve(plan.trainOn!))}-to-${benchmark.name}-${slug(embedder)}`;
   const directory = runPaths(plan.outDirectory ?? resolve("runs", "evaluate", name)).evaluation(benchmark.name);
-  await writeJsonAtomic(join(directory, "frontier.json"), result);
+  await writeJsonAtomic(join(directory, "frontier.json"), frontierFileSchema.parse(result));
   await writeFileAtomic(join(directory, "frontier.csv"), frontierCsv(result));
   return { ...result, directory, embedderId: target.embedderId };
 }
