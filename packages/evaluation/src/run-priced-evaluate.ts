@@ -1,5 +1,5 @@
 import { basename, join, resolve } from "node:path";
-import { MufflerError, runPaths, writeFileAtomic, writeJsonAtomic, type OnProgress } from "@muffler/core";
+import { frontierFileSchema, MufflerError, runPaths, writeFileAtomic, writeJsonAtomic, type OnProgress } from "@muffler/core";
 import { loadPricedBenchmark } from "@muffler/data";
 import { saveRouterBundle } from "@muffler/model";
 import { embedTexts } from "./embed-texts.ts";

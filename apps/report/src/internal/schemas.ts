@@ -1,6 +1,6 @@
 import {
   calibrationFileSchema,
-  frontierFileSchema,
+  type frontierFileSchema,
   datasetManifestSchema,
   evaluationResultSchema,
   routerManifestSchema,
