@@ -15,6 +15,7 @@ const COMMANDS = [
   { name: "route", summary: "Route one prompt with a trained router.", load: async () => (await import("./commands/route.ts")).routeCommand },
   { name: "serve", summary: "Serve a router as an OpenAI-compatible endpoint.", load: async () => (await import("./commands/serve.ts")).serveCommand },
   { name: "cache", summary: "Maintain the embedding cache (compact its segments).", load: async () => (await import("./commands/cache.ts")).cacheCommand },
+  { name: "import", summary: "Write a router bundle from a published router (RouteLLM's MF checkpoints).", load: async () => (await import("./commands/import.ts")).importCommand },
   { name: "report", summary: "Build the HTML report of one run or several.", load: async () => (await import("./commands/report.ts")).reportCommand },
   { name: "run", summary: "Run the whole pipeline from a config file, skipping unchanged stages.", load: async () => (await import("./commands/run.ts")).runCommand },
   { name: "demo", summary: "The whole pipeline on a seeded SYNTHETIC dataset, offline.", load: async () => (await import("./commands/demo.ts")).demoCommand },

@@ -22,3 +22,12 @@ export { lambdaForBudget } from "./lambda-for-budget.ts";
 export type { BudgetLambda, LambdaForBudgetOptions } from "./lambda-for-budget.ts";
 export { budgetLambdaSchema, qualityCalibrationSchema, routerCandidateSchema } from "./router-candidate.ts";
 export type { CalibratedBudget, RouterCandidate } from "./router-candidate.ts";
+export {
+  parametersFromRouteLLMTensors,
+  readRouteLLMCheckpoint,
+  ROUTELLM_DEFAULT_PAIR,
+  ROUTELLM_MODEL_IDS,
+  ROUTELLM_PUBLISHED_THRESHOLD,
+  ROUTELLM_TENSOR_NAMES,
+} from "./routellm-checkpoint.ts";
+export type { RouteLLMTensorsOptions } from "./routellm-checkpoint.ts";

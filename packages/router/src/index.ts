@@ -17,3 +17,5 @@ export { loadServerConfig, serverConfigSchema } from "./server-config.ts";
 export type { LoadServerConfigOptions, ServerConfig, ServerConfigFile, UpstreamConfig } from "./server-config.ts";
 export type { RouterBundleManifest, RouterEmbedder, RouterParameters } from "./internal/contracts.ts";
 export type { CreateEmbedder, LoadBundle } from "./internal/default-loaders.ts";
+export { importRouteLLMRouter, ROUTELLM_EMBEDDER } from "./import-routellm-router.ts";
+export type { ImportedRouteLLMRouter, ImportRouteLLMRouterOptions } from "./import-routellm-router.ts";
