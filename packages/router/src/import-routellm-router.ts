@@ -3,7 +3,8 @@ import { MufflerError, sha256File } from "@muffler/core";
 import { readRouteLLMCheckpoint, ROUTELLM_DEFAULT_PAIR, ROUTELLM_PUBLISHED_THRESHOLD, ROUTER_BUNDLE_FILES, saveRouterBundle } from "@muffler/model";
 import type { RouterManifest } from "@muffler/model";
 import { ROUTER_ERROR_CODES } from "./errors.ts";
-import { defaultCreateEmbedder, type CreateEmbedder } from "./internal/default-loaders.ts";
+import { createEmbedder as defaultCreateEmbedder } from "@muffler/embeddings";
+import type { RouterEmbedder } from "./internal/contracts.ts";
 
 /** The embedder RouteLLM's MF checkpoints were trained on (`MFModel.embedding_model`). */
 export const ROUTELLM_EMBEDDER = "openai:text-embedding-3-small";
@@ -21,7 +22,7 @@ export interface ImportRouteLLMRouterOptions {
   /** The embedder name stored in the bundle (any that gives the vectors the checkpoint was trained on). @default "openai:text-embedding-3-small" */
   embedder?: string;
   /** Replaces `createEmbedder` of @muffler/embeddings (tests). No request is made for OpenAI's known models. @default createEmbedder */
-  createEmbedder?: CreateEmbedder;
+  createEmbedder?: (spec: { name: string }) => Promise<RouterEmbedder>;
 }
 
 /** What `importRouteLLMRouter` wrote. */
@@ -56,7 +57,7 @@ export async function importRouteLLMRouter(options: ImportRouteLLMRouterOptions)
   if (strongModel === weakModel) {
     throw new MufflerError(`The strong and the weak model are both "${strongModel}".`, { code: ROUTER_ERROR_CODES.badBundle, field: "weakModel" });
   }
-  const embedder = await (options.createEmbedder ?? defaultCreateEmbedder)(embedderName);
+  const embedder = await (options.createEmbedder ?? defaultCreateEmbedder)({ name: embedderName });
   try {
     if (embedder.dimension !== parameters.dimension) {
       throw new MufflerError(`The checkpoint projects ${parameters.dimension}-d prompt embeddings but ${embedderName} gives ${embedder.dimension}-d ones.`, {
