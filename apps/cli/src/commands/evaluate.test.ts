@@ -1,27 +1,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticMmlu } from "@muffler/datasets";
-import { runCli } from "../program.ts";
+import { runCliInProcess } from "../test-support/run-cli-in-process.ts";
 
-/** Runs the CLI in-process and returns its exit code and stdout. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = "";
-  const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const errors = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    const code = await runCli(["node", "muffler", ...args]);
-    return { code, stdout };
-  } finally {
-    write.mockRestore();
-    errors.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runCliInProcess;
 
 // Fast training for 80-prompt folds: a higher learning rate and more epochs than the defaults.
 const FAST = ["--embedder", "lexical", "--epochs", "40", "--learning-rate", "0.01", "--hidden", "16"];
