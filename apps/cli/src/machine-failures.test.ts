@@ -1,5 +1,5 @@
-import { mountSmallDisk, withoutWritePermission } from "@muffler/core/testing";
-import { open, mkdtemp, readdir, rm, truncate, writeFile } from "node:fs/promises";
+import { fillDisk, mountSmallDisk, withoutWritePermission } from "@muffler/core/testing";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -71,26 +71,6 @@ describe("reportError", () => {
   });
 });
 
-/** Fills the disk under `folder` up, then frees `leaveBytes` again. */
-async function fillDisk(folder: string, leaveBytes: number): Promise<void> {
-  const path = join(folder, "filler");
-  const handle = await open(path, "w");
-  let size = 0;
-  try {
-    const chunk = Buffer.alloc(64 * 1024, 1);
-    for (;;) {
-      const { bytesWritten } = await handle.write(chunk, 0, chunk.length, size);
-      size += bytesWritten;
-      if (bytesWritten < chunk.length) break;
-    }
-  } catch {
-    // ENOSPC: full.
-  } finally {
-    await handle.close();
-  }
-  await truncate(path, Math.max(0, size - leaveBytes));
-}
-
 async function temporaryFiles(folder: string): Promise<string[]> {
   return (await readdir(folder, { recursive: true })).map(String).filter((name) => name.endsWith(".tmp"));
 }
@@ -105,14 +85,14 @@ describe("a full disk in embed and train (a small tmpfs; needs root): exit 1 cor
       await writeFile(input, `${rows.join("\n")}\n`);
       const run = join(disk.path, "run");
       expect((await cli("prepare", "--input", input, "--run", run, "--strong", "gpt-4", "--weak", "mixtral")).code).toBe(0);
-      await fillDisk(disk.path, 200 * 1024);
+      await fillDisk({ folder: disk.path, leaveBytes: 200 * 1024 });
       const embed = await cli("embed", "--run", run, "--embedder", "lexical", "--json");
       expect(embed.code).toBe(1);
       expect(JSON.parse(embed.stdout)).toMatchObject({ error: { code: "core/disk-full", kind: "input" } });
       expect(await temporaryFiles(run)).toEqual([]);
       await rm(join(disk.path, "filler"));
       expect((await cli("embed", "--run", run, "--embedder", "lexical")).code).toBe(0);
-      await fillDisk(disk.path, 0);
+      await fillDisk({ folder: disk.path, leaveBytes: 0 });
       const train = await cli("train", "--run", run, "--epochs", "1", "--json");
       expect(train.code).toBe(1);
       expect(JSON.parse(train.stdout)).toMatchObject({ error: { code: "core/disk-full", kind: "input" } });

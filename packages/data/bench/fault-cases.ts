@@ -8,13 +8,13 @@
  * Cases that need root (a full disk through a small tmpfs, permissions enforced by running the CLI as `nobody`)
  * say "skipped" without it. Expected: no exit 2 and no exit 0 where an error is expected ("silent acceptance").
  */
-import { execFile, spawn } from "node:child_process";
+import { fillDisk, mountSmallDisk, type SmallDisk } from "@muffler/core/testing";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, open, rm, symlink, truncate, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 
 const repositoryFlag = process.argv.indexOf("--repository");
 const repository = repositoryFlag > 0 ? resolve(process.argv[repositoryFlag + 1]!) : resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -22,7 +22,7 @@ const markdown = process.argv.includes("--markdown");
 const root = process.geteuid?.() === 0;
 const work = await mkdtemp(join(tmpdir(), "muffler-fault-cases-"));
 await chmod(work, 0o755);
-const mounts: string[] = [];
+const disks: SmallDisk[] = [];
 
 interface Case {
   stage: "prepare" | "embed" | "train" | "run" | "cache";
@@ -49,35 +49,11 @@ const prepare = (input: string, run: string, ...more: string[]) => ["prepare", "
 
 async function smallDisk(sizeBytes: number): Promise<string | undefined> {
   if (!root) return undefined;
-  const path = await mkdtemp(join(tmpdir(), "muffler-fault-disk-"));
-  try {
-    await promisify(execFile)("mount", ["-t", "tmpfs", "-o", `size=${sizeBytes}`, "tmpfs", path]);
-  } catch {
-    return undefined;
-  }
-  await chmod(path, 0o777);
-  mounts.push(path);
-  return path;
+  const disk = await mountSmallDisk({ sizeBytes });
+  if (disk) disks.push(disk);
+  return disk?.path;
 }
 
-async function fill(folder: string, leaveBytes: number): Promise<void> {
-  const path = join(folder, "filler");
-  const handle = await open(path, "w");
-  let size = 0;
-  try {
-    const chunk = Buffer.alloc(1 << 16, 1);
-    for (;;) {
-      const { bytesWritten } = await handle.write(chunk, 0, chunk.length, size);
-      size += bytesWritten;
-      if (bytesWritten < chunk.length) break;
-    }
-  } catch {
-    // full
-  } finally {
-    await handle.close();
-  }
-  await truncate(path, Math.max(0, size - leaveBytes));
-}
 
 /** A prepared (and optionally embedded) run, made with the CLI itself. */
 async function preparedRun(folder: string, options: { embed?: boolean; parent?: string } = {}): Promise<string> {
@@ -180,7 +156,7 @@ const CASES: Case[] = [
       const disk = await smallDisk(4 << 20);
       if (!disk) return { skip: "needs root to mount a tmpfs" };
       const run = await preparedRun(f, { parent: disk });
-      await fill(disk, 100 * 1024);
+      await fillDisk({ folder: disk, leaveBytes: 100 * 1024 });
       return ["embed", "--run", run, "--embedder", "lexical"];
     },
   },
@@ -197,7 +173,7 @@ const CASES: Case[] = [
       const disk = await smallDisk(4 << 20);
       if (!disk) return { skip: "needs root to mount a tmpfs" };
       const run = await preparedRun(f, { parent: disk, embed: true });
-      await fill(disk, 0);
+      await fillDisk({ folder: disk, leaveBytes: 0 });
       return ["train", "--run", run, "--epochs", "1"];
     },
   },
@@ -240,8 +216,7 @@ for (const [index, testCase] of CASES.entries()) {
   outcomes.push({ stage: testCase.stage, name: testCase.name, expected: testCase.expect ?? "success", exit: result.code, code: code || "-", verdict });
   if (!markdown) process.stderr.write(`${String(result.code).padStart(2)}  ${testCase.stage.padEnd(8)} ${testCase.name.padEnd(52)} ${code}\n`);
 }
-for (const mount of mounts) await promisify(execFile)("umount", ["-l", mount]).catch(() => undefined);
-for (const mount of mounts) await rm(mount, { recursive: true, force: true });
+for (const disk of disks) await disk.unmount();
 await rm(work, { recursive: true, force: true });
 
 const count = (verdict: Outcome["verdict"]) => outcomes.filter((outcome) => outcome.verdict === verdict).length;

@@ -15,6 +15,9 @@ import type { UseLiteEmbedderOptions } from "./use-lite-embedder.ts";
 /** The embedder names `createEmbedder` resolves (and any of them joined by `+`). */
 export type EmbedderName = "use-lite" | "lexical" | `st:${string}` | `openai:${string}` | `${string}+${string}`;
 
+/** The embedder used when none is named: the offline Universal Sentence Encoder Lite (decision 0003). */
+export const DEFAULT_EMBEDDER = "use-lite" satisfies EmbedderName;
+
 /** The embedders that take no model argument, in the order `--help` lists them. */
 export const EMBEDDER_NAMES = ["use-lite", "lexical", "st:<hf-id-or-local-dir>", "openai:<model>", "<name>+<name> (concatenated, e.g. use-lite+lexical)"] as const;
 

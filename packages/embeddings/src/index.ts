@@ -2,7 +2,7 @@ export type { EmbedOptions, Embedder } from "./embedder.ts";
 export { DEFAULT_BATCH_SIZE } from "./embedder.ts";
 export { EMBEDDINGS_ERROR_CODES, EMBEDDINGS_ERRORS } from "./errors.ts";
 export type { EmbeddingsErrorCode } from "./errors.ts";
-export { createEmbedder, EMBEDDER_NAMES } from "./create-embedder.ts";
+export { createEmbedder, DEFAULT_EMBEDDER, EMBEDDER_NAMES } from "./create-embedder.ts";
 export type { CreateEmbedderOptions, EmbedderName } from "./create-embedder.ts";
 export { embedderNameParts, embedderSpec, mergeEmbedderOptions } from "./embedder-spec.ts";
 export type { EmbedderSpec, StoredEmbedderSpec } from "./embedder-spec.ts";

@@ -1,7 +1,7 @@
 import { basename, resolve } from "node:path";
 import { MufflerError, type OnProgress } from "@muffler/core";
 import { loadBenchmark, type Benchmark } from "@muffler/data";
-import type { CreateEmbedderOptions } from "@muffler/embeddings";
+import { DEFAULT_EMBEDDER, type CreateEmbedderOptions } from "@muffler/embeddings";
 import { evaluateRouting, writeEvaluationFiles, type EvaluationPoints, type EvaluationResult } from "@muffler/metrics";
 import { crossValidate, type FoldApgrSummary, type FoldReport, type TuningOptions } from "./cross-validate.ts";
 import { embedTexts } from "./embed-texts.ts";
@@ -91,7 +91,7 @@ function curveOf(benchmark: Benchmark, options: CurveOptions, router: string, wi
 }
 
 function embedderOf(options: GoldEvaluationOptions): string {
-  return options.embedder ?? "use-lite";
+  return options.embedder ?? DEFAULT_EMBEDDER;
 }
 
 function embed(options: GoldEvaluationOptions, texts: readonly string[]) {

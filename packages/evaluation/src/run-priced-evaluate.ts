@@ -1,6 +1,7 @@
 import { basename, join, resolve } from "node:path";
 import { frontierFileSchema, MufflerError, runPaths, writeFileAtomic, writeJsonAtomic, type OnProgress } from "@muffler/core";
 import { loadPricedBenchmark } from "@muffler/data";
+import { DEFAULT_EMBEDDER } from "@muffler/embeddings";
 import { saveRouterBundle } from "@muffler/model";
 import { embedTexts } from "./embed-texts.ts";
 import { EVALUATION_ERROR_CODES } from "./errors.ts";
@@ -41,7 +42,7 @@ export async function runPricedEvaluate(plan: PricedEvaluatePlan): Promise<Price
     });
   }
   const seed = plan.seed ?? 0;
-  const embedder = plan.embedder ?? "use-lite";
+  const embedder = plan.embedder ?? DEFAULT_EMBEDDER;
   const benchmark = await loadPricedBenchmark({ path: plan.benchmark });
   const embed = (texts: readonly string[]) =>
     embedTexts({ embedder, texts, ...(plan.cacheDirectory !== undefined && { cacheDirectory: plan.cacheDirectory }), ...(plan.onProgress !== undefined && { onProgress: plan.onProgress }) });

@@ -361,6 +361,51 @@ export class MufflerServer {
     });
 
     /**
+     * One upstream call and its accounting, shared by both kinds of model: the body is serialized outside the call (a
+     * body that cannot be serialized is the request's 400, never an upstream failure), the latency and the outcome are
+     * counted, and a failure is logged, except when the client went away and the call was stopped for it.
+     */
+    const callCountedUpstream = async (
+      request: FastifyRequest,
+      options: { upstream: UpstreamConfig | undefined; label: string; body: object; stream: boolean; signal: AbortSignal },
+    ) => {
+      const { upstream, label, signal } = options;
+      let payload: string;
+      try {
+        payload = JSON.stringify(options.body);
+      } catch {
+        throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, "The request body cannot be serialized as JSON.");
+      }
+      const started = performance.now();
+      try {
+        if (upstream === undefined) throw new UpstreamFailure("connection", `No upstream is configured for candidate "${label}".`);
+        const result = await callUpstream({
+          upstream,
+          body: payload,
+          stream: options.stream,
+          timeoutMs: this.#options.upstreamTimeoutMs ?? 60_000,
+          fetch: this.#options.fetch ?? globalThis.fetch,
+          signal,
+          label,
+        });
+        m.upstreamDuration.observe({ upstream: label }, (performance.now() - started) / 1000);
+        m.upstreamRequests.inc({ upstream: label, outcome: "ok" });
+        return result;
+      } catch (error) {
+        if (!(error instanceof UpstreamFailure)) throw error;
+        // The client went away and the call was stopped for it: not an upstream failure (nor a reason to fall back).
+        if (signal.aborted) {
+          m.upstreamRequests.inc({ upstream: label, outcome: "client-aborted" });
+          throw error;
+        }
+        m.upstreamErrors.inc({ upstream: label, reason: error.reason });
+        m.upstreamRequests.inc({ upstream: label, outcome: "error" });
+        request.log.warn({ upstream: label, reason: error.reason }, this.#redact(String(error.message)));
+        throw error;
+      }
+    };
+
+    /**
      * The automatic model: route among the priced candidates by `policy`, call the chosen candidate's upstream, and on a
      * retriable failure the next-best one by the same policy (the failed candidates left out), until one answers.
      */
@@ -383,26 +428,13 @@ export class MufflerServer {
       });
       const failed = new Set<string>();
       let chosen = decision.model;
-      let firstError: unknown;
       for (;;) {
         const upstream = upstreams[chosen];
         m.routed.inc({ model: chosen });
         const estimate = decision.candidates.find((candidate) => candidate.model === chosen);
         if (estimate !== undefined) m.estimatedCost.inc({ model: chosen }, estimate.costUsd);
         try {
-          if (upstream === undefined) {
-            throw new UpstreamFailure("connection", `No upstream is configured for candidate "${chosen}".`);
-          }
-          const started = performance.now();
-          let payload: string;
-          try {
-            payload = JSON.stringify({ ...upstreamBody, model: upstream.model ?? chosen });
-          } catch {
-            throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, "The request body cannot be serialized as JSON.");
-          }
-          const result = await callUpstream({ upstream, body: payload, stream, timeoutMs: this.#options.upstreamTimeoutMs ?? 60_000, fetch: this.#options.fetch ?? globalThis.fetch, signal: clientGone.signal, label: chosen });
-          m.upstreamDuration.observe({ upstream: chosen }, (performance.now() - started) / 1000);
-          m.upstreamRequests.inc({ upstream: chosen, outcome: "ok" });
+          const result = await callCountedUpstream(request, { upstream, label: chosen, body: { ...upstreamBody, model: upstream?.model ?? chosen }, stream, signal: clientGone.signal });
           const headers: Record<string, string> = {
             "x-muffler-model": chosen,
             "x-muffler-policy": JSON.stringify(decision.policy),
@@ -418,15 +450,7 @@ export class MufflerServer {
           await this.#pipeStream(request, reply, result, headers, chosen);
           return reply;
         } catch (error) {
-          if (!(error instanceof UpstreamFailure)) throw error;
-          if (clientGone.signal.aborted) {
-            m.upstreamRequests.inc({ upstream: chosen, outcome: "client-aborted" });
-            throw error;
-          }
-          m.upstreamErrors.inc({ upstream: chosen, reason: error.reason });
-          m.upstreamRequests.inc({ upstream: chosen, outcome: "error" });
-          request.log.warn({ upstream: chosen, reason: error.reason }, this.#redact(String(error.message)));
-          firstError ??= error;
+          if (!(error instanceof UpstreamFailure) || clientGone.signal.aborted) throw error;
           failed.add(chosen);
           const remaining = decision.candidates.filter((candidate) => !failed.has(candidate.model));
           if (!error.retriable || remaining.length === 0 || clientGone.signal.aborted) {
@@ -461,44 +485,8 @@ export class MufflerServer {
       reply.raw.on("close", () => {
         if (!reply.raw.writableFinished) clientGone.abort();
       });
-      // Serialized outside the upstream call: only what the upstream does counts as an upstream failure.
-      const serialize = (chosen: Side): string => {
-        try {
-          return JSON.stringify({ ...body, model: this.#upstreamModel(chosen) });
-        } catch {
-          throw new HttpError(ROUTER_ERROR_CODES.invalidRequest, "The request body cannot be serialized as JSON.");
-        }
-      };
-      const attempt = async (chosen: Side) => {
-        const upstream = upstreams[chosen];
-        const payload = serialize(chosen);
-        const started = performance.now();
-        try {
-          const result = await callUpstream({
-            upstream,
-            body: payload,
-            stream,
-            timeoutMs: this.#options.upstreamTimeoutMs ?? 60_000,
-            fetch: this.#options.fetch ?? globalThis.fetch,
-            signal: clientGone.signal,
-            label: chosen,
-          });
-          m.upstreamDuration.observe({ upstream: chosen }, (performance.now() - started) / 1000);
-          return result;
-        } catch (error) {
-          if (!(error instanceof UpstreamFailure)) throw error;
-          // The client went away and the call was stopped for it: not an upstream failure (nor a reason to fall back).
-          if (clientGone.signal.aborted) {
-            m.upstreamRequests.inc({ upstream: chosen, outcome: "client-aborted" });
-            throw error;
-          }
-          const reason = error.reason;
-          m.upstreamErrors.inc({ upstream: chosen, reason });
-          m.upstreamRequests.inc({ upstream: chosen, outcome: "error" });
-          request.log.warn({ upstream: chosen, reason }, this.#redact(String((error as Error).message)));
-          throw error;
-        }
-      };
+      const attempt = (chosen: Side) =>
+        callCountedUpstream(request, { upstream: upstreams[chosen], label: chosen, body: { ...body, model: this.#upstreamModel(chosen) }, stream, signal: clientGone.signal });
       let result;
       let fellBack = false;
       try {
@@ -520,7 +508,6 @@ export class MufflerServer {
           throw this.#upstreamHttpError(error, side);
         }
       }
-      m.upstreamRequests.inc({ upstream: side, outcome: "ok" });
       const headers: Record<string, string> = {
         "x-muffler-model": side === "strong" ? router.strongModel : router.weakModel,
         "x-muffler-win-rate": decision.winRate === null ? "none" : decision.winRate.toFixed(6),

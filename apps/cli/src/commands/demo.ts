@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { runPaths } from "@muffler/core";
 import { SYNTHETIC_STRONG_MODEL, SYNTHETIC_WEAK_MODEL, writeSyntheticDataset } from "@muffler/datasets";
+import { DEFAULT_EMBEDDER } from "@muffler/embeddings";
 import { Command } from "commander";
 import { printResult } from "../cli-output.ts";
 import { parseRunConfig } from "../pipeline/run-config.ts";
@@ -23,7 +24,7 @@ export function demoCommand(): Command {
     .option("--run-dir <dir>", "the run directory", "runs/demo")
     .option("--battles <n>", "synthetic battles", "10000")
     .option("--benchmark-prompts <n>", "synthetic benchmark questions", "1000")
-    .option("--embedder <name>", "use-lite, lexical or st:<model>", "use-lite")
+    .option("--embedder <name>", "use-lite, lexical or st:<model>", DEFAULT_EMBEDDER)
     .option("--seed <n>", "seed of the synthetic data, split and training", "0")
     .option("--force", "run every stage even when its inputs are unchanged")
     .option("--json", "print the result as JSON")

@@ -1,6 +1,6 @@
 import { MufflerError, runPaths } from "@muffler/core";
 import { loadBenchmark, readPreparedBattles } from "@muffler/data";
-import { createEmbedder, DEFAULT_BATCH_SIZE, EMBEDDER_NAMES, embedderSpec, EmbeddingCache, EMBEDDINGS_ERROR_CODES, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
+import { createEmbedder, DEFAULT_BATCH_SIZE, DEFAULT_EMBEDDER, EMBEDDER_NAMES, embedderSpec, EmbeddingCache, EMBEDDINGS_ERROR_CODES, withEmbeddingCache, writeRunEmbeddings } from "@muffler/embeddings";
 import type { CreateEmbedderOptions, Embedder, EmbeddingCacheStats } from "@muffler/embeddings";
 import { Command, Option } from "commander";
 import { formatTable, printResult } from "../cli-output.ts";
@@ -70,7 +70,7 @@ export function embedCommand(): Command {
   return new Command("embed")
     .description("Embed a prepared run's train and test prompts into <run>/embeddings/ (or a benchmark's prompts into the cache).")
     .option("--run <dir>", "the run directory prepared by `muffler prepare`")
-    .option("--embedder <name>", `the embedder: ${EMBEDDER_NAMES.join(", ")}`, "use-lite")
+    .option("--embedder <name>", `the embedder: ${EMBEDDER_NAMES.join(", ")}`, DEFAULT_EMBEDDER)
     .option("--batch-size <n>", `texts per model call (default ${DEFAULT_BATCH_SIZE})`)
     .option("--cache <dir>", "the embedding cache folder (default <run>/embeddings/cache); share one between runs to never embed a prompt twice")
     .option("--benchmark <path>", "embed this benchmark's prompts into the cache (MMLU folder, GSM8K CSV, MT-Bench judgements)")

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { MufflerError } from "@muffler/core";
 import { TIE_POLICIES } from "@muffler/data";
+import { DEFAULT_EMBEDDER } from "@muffler/embeddings";
 import { z } from "zod";
 import { CLI_ERROR_CODES } from "../errors.ts";
 
@@ -32,13 +33,13 @@ export const runConfigSchema = z
     embeddings: z
       .object({
         /** `use-lite` (default), `lexical` or `st:<model>`. */
-        embedder: z.string().min(1).default("use-lite"),
+        embedder: z.string().min(1).default(DEFAULT_EMBEDDER),
         /** A cache folder shared between runs. @default "<run>/embeddings" */
         cacheDirectory: z.string().min(1).optional(),
         batchSize: z.number().int().positive().optional(),
       })
       .strict()
-      .default({ embedder: "use-lite" }),
+      .default({ embedder: DEFAULT_EMBEDDER }),
     training: z
       .object({
         epochs: z.number().int().positive().optional(),

@@ -3,7 +3,7 @@
  * tests through `@muffler/core/testing`. Not part of the runtime API.
  */
 import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, open, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -42,6 +42,29 @@ export async function mountSmallDisk(options: { sizeBytes: number }): Promise<Sm
       await rm(path, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Fills the disk under `folder` (a `mountSmallDisk` path) with one file, `filler`, until a write comes up short or
+ * fails with ENOSPC, then frees `leaveBytes` of it again: the next write larger than that fails with ENOSPC.
+ */
+export async function fillDisk(options: { folder: string; leaveBytes: number }): Promise<void> {
+  const path = join(options.folder, "filler");
+  const handle = await open(path, "w");
+  let size = 0;
+  try {
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    for (;;) {
+      const { bytesWritten } = await handle.write(chunk, 0, chunk.length, size);
+      size += bytesWritten;
+      if (bytesWritten < chunk.length) break;
+    }
+  } catch {
+    // ENOSPC: the disk is full.
+  } finally {
+    await handle.close();
+  }
+  await truncate(path, Math.max(0, size - options.leaveBytes));
 }
 
 /** The uid and gid the helpers switch to when the tests run as root (`nobody`). */
