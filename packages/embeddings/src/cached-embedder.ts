@@ -44,6 +44,7 @@ export function withEmbeddingCache(options: CachedEmbedderOptions): Embedder {
   return {
     id: embedder.id,
     dimension: embedder.dimension,
+    ...(embedder.concurrency !== undefined && { concurrency: embedder.concurrency }),
     async embed(texts: readonly string[], embedOptions: EmbedOptions = {}): Promise<Float32Array[]> {
       const prepared = prepareTexts(texts);
       const batchSize = resolveBatchSize(embedOptions.batchSize, DEFAULT_BATCH_SIZE);

@@ -21,6 +21,7 @@ export function createCompositeEmbedder(options: CompositeEmbedderOptions): Embe
   return {
     id: parts.map((part) => part.id).join(" + "),
     dimension,
+    concurrency: Math.min(...parts.map((part) => part.concurrency ?? 1)),
     async embed(texts: readonly string[], embedOptions: EmbedOptions = {}): Promise<Float32Array[]> {
       const blocks: Float32Array[][] = [];
       for (const part of parts) blocks.push(await part.embed(texts, embedOptions));

@@ -31,6 +31,11 @@ export interface Embedder {
   /** The length of every vector. */
   readonly dimension: number;
   /**
+   * Model calls the embedder runs at once (use-lite's onnxruntime workers). A caller that gathers requests into
+   * batches (the router's micro-batcher) keeps this many batches in flight. @default 1
+   */
+  readonly concurrency?: number;
+  /**
    * Embeds `texts` in order: one L2-normalized row of `dimension` floats per text.
    * Throws `embeddings/not-a-string` or `embeddings/empty-text` (naming the index) before any work is done.
    */

@@ -14,6 +14,8 @@ export const EMBEDDINGS_ERROR_CODES = {
   missingModelFile: "embeddings/missing-model-file",
   /** A model could not be loaded (bad files, no network for a model that is not cached, a runtime failure). */
   modelLoadFailed: "embeddings/model-load-failed",
+  /** The model failed while running on a batch (its runtime raised an error, or its worker thread ended). */
+  modelRunFailed: "embeddings/model-run-failed",
   /** The model returned something other than one finite vector per text. */
   badModelOutput: "embeddings/bad-model-output",
   /** The embedding cache folder holds something that is not a cache, or cannot be written. */

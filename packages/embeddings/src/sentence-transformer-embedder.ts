@@ -121,10 +121,10 @@ class SentenceTransformerEmbedder implements Embedder {
     const prepared = prepareTexts(texts);
     const batchSize = resolveBatchSize(options.batchSize, DEFAULT_BATCH_SIZE);
     // Sort by length (characters: a cheap stand-in for tokens) so that batches carry little padding.
+    // The fewest calls of at most batchSize texts, cut where they carry the least padding.
     const batches = lengthBatches(
       prepared.map((text) => Math.min(text.length, this.#maxTokens * 8)),
-      batchSize,
-      Number.POSITIVE_INFINITY,
+      { batchSize, tokenBudget: Number.POSITIVE_INFINITY, callOverhead: 1e9 },
     );
     const result: Float32Array[] = new Array<Float32Array>(prepared.length);
     let done = 0;
