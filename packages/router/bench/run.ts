@@ -19,6 +19,8 @@ const EMBEDDERS = (process.env.BENCH_EMBEDDERS ?? "use-lite,lexical").split(",")
 const OVERLOAD_CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 256);
 /** The server's maxQueuedRequests (its default, 64, when unset). */
 const MAX_QUEUED = process.env.BENCH_MAX_QUEUED === undefined ? undefined : Number(process.env.BENCH_MAX_QUEUED);
+/** The server's overloadRefusalDelayMs (its default, 100, when unset). */
+const REFUSAL_DELAY_MS = process.env.BENCH_REFUSAL_DELAY_MS === undefined ? undefined : Number(process.env.BENCH_REFUSAL_DELAY_MS);
 const OUTPUT = join(import.meta.dirname, "../../../bench-results/server.json");
 
 interface LoadResult {
@@ -36,6 +38,7 @@ interface LoadResult {
 interface OverloadResult {
   connections: number;
   maxQueuedRequests: number;
+  overloadRefusalDelayMs: number;
   seconds: number;
   statuses: Record<string, number>;
   acceptedPerSecond: number;
@@ -70,7 +73,10 @@ async function benchEmbedder(
   directory: string,
   prompts: string[],
 ): Promise<{ load: LoadResult; overload?: OverloadResult; flatness?: { seconds: number; rssMb: number[] } }> {
-  const child = await startServerProcess(directory, MAX_QUEUED === undefined ? {} : { maxQueuedRequests: MAX_QUEUED });
+  const child = await startServerProcess(directory, {
+    ...(MAX_QUEUED !== undefined && { maxQueuedRequests: MAX_QUEUED }),
+    ...(REFUSAL_DELAY_MS !== undefined && { overloadRefusalDelayMs: REFUSAL_DELAY_MS }),
+  });
   try {
     await warmUp(child);
     const rssMbStart = await child.rssMb();
@@ -94,6 +100,7 @@ async function benchEmbedder(
       overload = {
         connections: OVERLOAD_CONNECTIONS,
         maxQueuedRequests: MAX_QUEUED ?? 64,
+        overloadRefusalDelayMs: REFUSAL_DELAY_MS ?? 100,
         seconds: run.seconds,
         statuses: run.statuses,
         acceptedPerSecond: run.acceptedPerSecond,
@@ -188,7 +195,7 @@ try {
     .concat(Object.entries(results).map(([name, r]) => `${name.padEnd(9)} ${String(r.requestsPerSecond).padStart(6)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)}  ${r.rssMbStart} -> ${r.rssMbEnd}  ${routeP50[name]!.p50Ms}`))
     .join("\n"));
   for (const [name, run] of Object.entries(overloads)) {
-    console.log(`overload (${name}, ${run.connections} connections, maxQueuedRequests ${run.maxQueuedRequests}): statuses ${JSON.stringify(run.statuses)}, accepted ${run.acceptedPerSecond}/s, accepted p50 ${run.acceptedP50Ms} ms, p99 ${run.acceptedP99Ms} ms, 503 without Retry-After ${run.refusedWithoutRetryAfter}, unanswered ${run.unanswered}`);
+    console.log(`overload (${name}, ${run.connections} connections, maxQueuedRequests ${run.maxQueuedRequests}, overloadRefusalDelayMs ${run.overloadRefusalDelayMs}): statuses ${JSON.stringify(run.statuses)}, accepted ${run.acceptedPerSecond}/s, accepted p50 ${run.acceptedP50Ms} ms, p99 ${run.acceptedP99Ms} ms, 503 without Retry-After ${run.refusedWithoutRetryAfter}, unanswered ${run.unanswered}`);
   }
   console.log(`load average (1 min): ${loadAtStart} at start, ${round(loadavg()[0]!, 2)} at end`);
   for (const [name, flatness] of Object.entries(memoryFlatness)) console.log(`memory over ${flatness.seconds} s under load (${name}): ${flatness.rssMb.join(", ")} MB`);

@@ -204,6 +204,25 @@ describe("overload, before the body", () => {
   });
 });
 
+describe("overload, paced refusals", () => {
+  it.each([
+    [300, "after the delay", (ms: number) => expect(ms).toBeGreaterThanOrEqual(290)],
+    [0, "at once", (ms: number) => expect(ms).toBeLessThan(250)],
+  ])("with overloadRefusalDelayMs %i sends the 503 %s (clients retrying at once cannot take the CPU)", async (overloadRefusalDelayMs, _when, check) => {
+    const { url, embedder } = await start({ maxQueuedRequests: 1, overloadRefusalDelayMs });
+    embedder.delayMs = 600;
+    const first = post(`${url}/v1/route`, { threshold: 0.5, prompt: "the one that waits" });
+    for (let wait = 0; wait < 200 && !(await metricsOf(url)).includes("muffler_queued_requests 1"); wait++) await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    const refused = await post(`${url}/v1/route`, { threshold: 0.5, prompt: "one too many" });
+    check(performance.now() - started);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(refused.json.error?.code).toBe("router/overloaded");
+    expect((await first).status).toBe(200);
+  });
+});
+
 describe("metrics (prom-client)", () => {
   it("keeps upstream latency buckets past 10 s (a model's answer can take minutes), and serves Prometheus text", async () => {
     const { url, client } = await start();

@@ -150,6 +150,7 @@ export class Router {
     this.#batcher = new MicroBatcher<string, Float32Array>({
       maxBatchSize: options.maxBatchSize ?? 64,
       maxWaitMs: options.maxWaitMs ?? 2,
+      maxConcurrentBatches: embedder.concurrency ?? 1,
       run: async (texts) => this.#embedder.embed(texts, { batchSize: texts.length }),
     });
   }

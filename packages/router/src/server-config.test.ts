@@ -81,13 +81,18 @@ describe("loadServerConfig", () => {
     expect(queue).toMatchObject({ location: { field: "maxQueuedRequests" } });
     expect(queue.message).toMatch(/503/);
 
+    await writeFile(file, JSON.stringify({ ...base, overloadRefusalDelayMs: -5 }));
+    const pacing = (await loadServerConfig({ file, env: {} }).catch((caught: unknown) => caught)) as { location: { field?: string }; message: string };
+    expect(pacing).toMatchObject({ location: { field: "overloadRefusalDelayMs" } });
+    expect(pacing.message).toMatch(/0 or more \(default 100\)/);
+
     const missing = (await loadServerConfig({ env: {} }).catch((caught: unknown) => caught)) as { message: string };
     expect(missing.message).toMatch(/MUFFLER_STRONG_BASE_URL/);
   });
 
   it("reads the request timeout and the queue bound", async () => {
     const file = join(directory, "limits.json");
-    await writeFile(file, JSON.stringify({ strong: { baseUrl: "https://s.example" }, weak: { baseUrl: "https://w.example" }, requestTimeoutMs: 5000, maxQueuedRequests: 16 }));
-    expect(await loadServerConfig({ file, env: {} })).toMatchObject({ requestTimeoutMs: 5000, maxQueuedRequests: 16 });
+    await writeFile(file, JSON.stringify({ strong: { baseUrl: "https://s.example" }, weak: { baseUrl: "https://w.example" }, requestTimeoutMs: 5000, maxQueuedRequests: 16, overloadRefusalDelayMs: 0 }));
+    expect(await loadServerConfig({ file, env: {} })).toMatchObject({ requestTimeoutMs: 5000, maxQueuedRequests: 16, overloadRefusalDelayMs: 0 });
   });
 });

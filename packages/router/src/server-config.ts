@@ -33,6 +33,8 @@ export const serverConfigSchema = z
     requestTimeoutMs: z.number().int().positive().optional(),
     /** Requests waiting for a routing decision in one process before new ones get 503 with Retry-After. */
     maxQueuedRequests: z.number().int().positive().optional(),
+    /** How long an overload refusal (503) waits before it is sent, in ms (0: at once). */
+    overloadRefusalDelayMs: z.number().int().nonnegative().optional(),
     turns: z.enum(ROUTE_TURNS).optional(),
     /** N-candidate routing: one upstream per priced candidate of the router bundle, keyed by its model name. */
     candidates: z.record(z.string().min(1), upstreamSchema).optional(),
@@ -149,6 +151,7 @@ const FIELD_HINTS: Record<string, string> = {
   maxPromptChars: "A whole number of characters above 0 (default 32000); longer routed text gets HTTP 400.",
   requestTimeoutMs: "A whole number of milliseconds above 0 (default 30000): a client has that long to send its request.",
   maxQueuedRequests: "A whole number above 0 (default 64): requests waiting for a routing decision before new ones get HTTP 503.",
+  overloadRefusalDelayMs: "A whole number of milliseconds, 0 or more (default 100): how long an overload 503 waits before it is sent.",
   turns: `One of ${ROUTE_TURNS.join(", ")}.`,
 };
 

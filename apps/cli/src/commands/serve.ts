@@ -15,6 +15,7 @@ interface ServeFlags {
   maxPromptChars?: string;
   requestTimeoutMs?: string;
   maxQueuedRequests?: string;
+  overloadRefusalDelayMs?: string;
   turns?: string;
   logLevel: string;
   workers?: string;
@@ -37,6 +38,7 @@ export function serveCommand(): Command {
     .option("--max-prompt-chars <n>", "longest text the router embeds (default 32000)")
     .option("--request-timeout-ms <ms>", "how long a client may take to send its headers and body (default 30000; slower: 408)")
     .option("--max-queued-requests <n>", "requests per process waiting for a routing decision before new ones get 503 with Retry-After (default 64)")
+    .option("--overload-refusal-delay-ms <ms>", "how long an overload 503 waits before it is sent, so that clients retrying at once cannot take the CPU (default 100; 0: at once)")
     .option("--turns <turns>", `which turns of a conversation count: ${ROUTE_TURNS.join(", ")} (default last-user)`)
     .option("--log-level <level>", "fatal, error, warn, info, debug or silent", "info")
     .option("--workers <n>", "server processes sharing the port, each with its own router and embedder (the embedder is single-threaded: up to one per free core; /metrics sums every worker)", "1")
@@ -119,6 +121,7 @@ export async function startServe(flags: ServeFlags, env: Record<string, string |
   const bodyLimitBytes = integer(flags.bodyLimitBytes, "--body-limit-bytes") ?? config?.bodyLimitBytes;
   const requestTimeoutMs = integer(flags.requestTimeoutMs, "--request-timeout-ms") ?? config?.requestTimeoutMs;
   const maxQueuedRequests = integer(flags.maxQueuedRequests, "--max-queued-requests") ?? config?.maxQueuedRequests;
+  const overloadRefusalDelayMs = integer(flags.overloadRefusalDelayMs, "--overload-refusal-delay-ms") ?? config?.overloadRefusalDelayMs;
   const server = createServer({
     router,
     ...(config !== undefined && { upstreams: { strong: config.strong, weak: config.weak } }),
@@ -128,6 +131,7 @@ export async function startServe(flags: ServeFlags, env: Record<string, string |
     ...(bodyLimitBytes !== undefined && { bodyLimitBytes }),
     ...(requestTimeoutMs !== undefined && { requestTimeoutMs }),
     ...(maxQueuedRequests !== undefined && { maxQueuedRequests }),
+    ...(overloadRefusalDelayMs !== undefined && { overloadRefusalDelayMs }),
     fallbackToStrong: flags.fallback && (config?.fallbackToStrong ?? true),
     logger: flags.logLevel === "silent" ? false : { level: flags.logLevel },
   });

@@ -11,4 +11,4 @@ export type RouterBundleManifest = Pick<
 >;
 
 /** What the Router needs of an embedder (`Embedder` of @muffler/embeddings): tests and benchmarks inject fakes. */
-export type RouterEmbedder = Pick<Embedder, "id" | "dimension" | "embed" | "dispose">;
+export type RouterEmbedder = Pick<Embedder, "id" | "dimension" | "concurrency" | "embed" | "dispose">;

@@ -57,4 +57,37 @@ describe("MicroBatcher", () => {
     fail = false;
     expect(await batcher.submit("b")).toBe("b");
   });
+  it("runs up to maxConcurrentBatches batches at once (an embedder with several workers), never more", async () => {
+    let running = 0;
+    let most = 0;
+    const batches: number[][] = [];
+    const releases: (() => void)[] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2,
+      maxWaitMs: 1,
+      maxConcurrentBatches: 2,
+      run: async (items) => {
+        batches.push(items);
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running--;
+        return items;
+      },
+    });
+    const results = [1, 2, 3, 4, 5, 6].map((item) => batcher.submit(item));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Two batches of two run; the other two items wait for a free slot.
+    expect(batches).toEqual([[1, 2], [3, 4]]);
+    expect(batcher.pending).toBe(2);
+    releases.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches).toEqual([[1, 2], [3, 4], [5, 6]]);
+    while (releases.length > 0) {
+      releases.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await Promise.all(results)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(most).toBe(2);
+  });
 });

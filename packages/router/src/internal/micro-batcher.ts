@@ -5,6 +5,8 @@ export interface MicroBatcherOptions<I, O> {
   maxBatchSize: number;
   /** Longest time the first item of a batch waits for others before the batch runs (when `run` is idle). */
   maxWaitMs: number;
+  /** Batches that run at once (the embedder's `concurrency`). @default 1 */
+  maxConcurrentBatches?: number;
 }
 
 interface Pending<I, O> {
@@ -15,18 +17,20 @@ interface Pending<I, O> {
 
 /**
  * Collects concurrent `submit` calls into shared batches. A batch runs when it reaches `maxBatchSize` or when its
- * first item has waited `maxWaitMs`; one batch runs at a time, and items that arrive meanwhile form the next batch,
- * which runs as soon as the current one ends (under load the batches grow on their own). A failing item is isolated
+ * first item has waited `maxWaitMs`; up to `maxConcurrentBatches` batches run at a time, and items that arrive while
+ * all of them run form the next batch, which runs as soon as one ends (under load the batches grow on their own). A failing item is isolated
  * (see `#settle`): the other items of its batch still get their outputs.
  */
 export class MicroBatcher<I, O> {
   readonly #options: MicroBatcherOptions<I, O>;
   #queue: Pending<I, O>[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #running = false;
+  #running = 0;
+  readonly #maxRunning: number;
 
   constructor(options: MicroBatcherOptions<I, O>) {
     this.#options = options;
+    this.#maxRunning = Math.max(1, options.maxConcurrentBatches ?? 1);
   }
 
   submit(item: I): Promise<O> {
@@ -42,7 +46,7 @@ export class MicroBatcher<I, O> {
   }
 
   #schedule(): void {
-    if (this.#running) return;
+    if (this.#running >= this.#maxRunning) return;
     if (this.#queue.length >= this.#options.maxBatchSize || this.#options.maxWaitMs <= 0) {
       this.#flush();
       return;
@@ -55,9 +59,9 @@ export class MicroBatcher<I, O> {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#running || this.#queue.length === 0) return;
+    if (this.#running >= this.#maxRunning || this.#queue.length === 0) return;
     const batch = this.#queue.splice(0, this.#options.maxBatchSize);
-    this.#running = true;
+    this.#running++;
     void this.#runBatch(batch);
   }
 
@@ -65,7 +69,7 @@ export class MicroBatcher<I, O> {
     try {
       await this.#settle(batch);
     } finally {
-      this.#running = false;
+      this.#running--;
       // Items that arrived while this batch ran have waited already: run them now.
       if (this.#queue.length > 0) this.#flush();
     }
