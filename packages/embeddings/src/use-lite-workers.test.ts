@@ -35,8 +35,8 @@ describe("use-lite on onnxruntime worker threads", () => {
     await onCallingThread.embed(PROMPTS.slice(0, 4));
   });
   afterAll(async () => {
-    await inWorkers?.dispose();
-    await onCallingThread?.dispose();
+    await inWorkers?.dispose?.();
+    await onCallingThread?.dispose?.();
   });
 
   it("gives the same bits as a session on the calling thread with the same threads", async () => {
@@ -45,7 +45,7 @@ describe("use-lite on onnxruntime worker threads", () => {
     const defaults = await createUseLiteEmbedder({ workers: 0 });
     const [vector] = await defaults.embed([PROMPTS[7]!]);
     expect(cosine(vector!, fromWorkers[7]!)).toBeGreaterThan(0.99999);
-    await defaults.dispose();
+    await defaults.dispose?.();
   });
 
   it("keeps the event loop free while it embeds (on the calling thread each model call blocks it)", async () => {
@@ -68,7 +68,7 @@ describe("use-lite on onnxruntime worker threads", () => {
 
   it("refuses to embed once disposed, with a typed error", async () => {
     const embedder = await createUseLiteEmbedder({ workers: 1 });
-    await embedder.dispose();
+    await embedder.dispose?.();
     await expect(embedder.embed(["hello"])).rejects.toMatchObject({ code: "embeddings/model-run-failed" });
   });
 
