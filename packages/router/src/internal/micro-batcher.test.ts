@@ -57,13 +57,13 @@ describe("MicroBatcher", () => {
     fail = false;
     expect(await batcher.submit("b")).toBe("b");
   });
-  it("runs up to maxConcurrentBatches batches at once (an embedder with several workers), never more", async () => {
+  it("runs up to maxConcurrentBatches batches at once, the waiting items shared evenly among the free ones", async () => {
     let running = 0;
     let most = 0;
     const batches: number[][] = [];
     const releases: (() => void)[] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 2,
+      maxBatchSize: 64,
       maxWaitMs: 1,
       maxConcurrentBatches: 2,
       run: async (items) => {
@@ -75,19 +75,24 @@ describe("MicroBatcher", () => {
         return items;
       },
     });
-    const results = [1, 2, 3, 4, 5, 6].map((item) => batcher.submit(item));
+    const first = Array.from({ length: 10 }, (_, index) => batcher.submit(index + 1));
     await new Promise((resolve) => setTimeout(resolve, 20));
-    // Two batches of two run; the other two items wait for a free slot.
-    expect(batches).toEqual([[1, 2], [3, 4]]);
-    expect(batcher.pending).toBe(2);
+    // Ten items at once and two free slots: two batches of five, not one of ten beside an idle slot.
+    expect(batches).toEqual([
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+    ]);
+    const later = [11, 12, 13].map((item) => batcher.submit(item));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batcher.pending).toBe(3);
     releases.shift()!();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(batches).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(batches.at(-1)).toEqual([11, 12, 13]);
     while (releases.length > 0) {
       releases.shift()!();
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    expect(await Promise.all(results)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await Promise.all([...first, ...later])).toEqual(Array.from({ length: 13 }, (_, index) => index + 1));
     expect(most).toBe(2);
   });
 });

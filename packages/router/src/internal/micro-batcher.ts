@@ -17,8 +17,9 @@ interface Pending<I, O> {
 
 /**
  * Collects concurrent `submit` calls into shared batches. A batch runs when it reaches `maxBatchSize` or when its
- * first item has waited `maxWaitMs`; up to `maxConcurrentBatches` batches run at a time, and items that arrive while
- * all of them run form the next batch, which runs as soon as one ends (under load the batches grow on their own). A failing item is isolated
+ * first item has waited `maxWaitMs`; up to `maxConcurrentBatches` batches run at a time (the waiting items shared
+ * evenly among the free ones), and items that arrive while all of them run form the next batch, which runs as soon as
+ * one ends (under load the batches grow on their own). A failing item is isolated
  * (see `#settle`): the other items of its batch still get their outputs.
  */
 export class MicroBatcher<I, O> {
@@ -59,10 +60,14 @@ export class MicroBatcher<I, O> {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#running >= this.#maxRunning || this.#queue.length === 0) return;
-    const batch = this.#queue.splice(0, this.#options.maxBatchSize);
-    this.#running++;
-    void this.#runBatch(batch);
+    // The waiting items are shared evenly among the free slots: all of them landing in one batch while another slot
+    // idles would make that batch's items wait for one long run (at a load run's start, 32 requests at once).
+    while (this.#running < this.#maxRunning && this.#queue.length > 0) {
+      const size = Math.min(this.#options.maxBatchSize, Math.ceil(this.#queue.length / (this.#maxRunning - this.#running)));
+      const batch = this.#queue.splice(0, size);
+      this.#running++;
+      void this.#runBatch(batch);
+    }
   }
 
   async #runBatch(batch: Pending<I, O>[]): Promise<void> {
