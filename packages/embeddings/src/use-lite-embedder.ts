@@ -281,9 +281,11 @@ async function loadOnnxRuntime(
     { name: "indices", type: "int32" as const, data: indices, dims: [values.length, 2] },
     { name: "values", type: "int32" as const, data: values, dims: [values.length] },
   ];
+  const sessionFailed = (error: unknown) =>
+    new MufflerError(`could not run the USE-lite graph on onnxruntime: ${(error as Error).message}`, { code: EMBEDDINGS_ERROR_CODES.modelLoadFailed, file, cause: error, hint: 'Use engine "tfjs" (--engine tfjs) instead.' });
   if (workers > 0) {
     const pool = await OnnxWorkerPool.create(workers, bytes, sessionOptions, file).catch((error: unknown) => {
-      throw new MufflerError(`could not run the USE-lite graph on onnxruntime: ${(error as Error).message}`, { code: EMBEDDINGS_ERROR_CODES.modelLoadFailed, file, cause: error, hint: 'Use engine "tfjs" (--engine tfjs) instead.' });
+      throw sessionFailed(error);
     });
     return { engine, run: (indices, values) => pool.run(feedsOf(indices, values)), release: () => pool.release(), concurrency: pool.size };
   }
@@ -292,7 +294,7 @@ async function loadOnnxRuntime(
   try {
     session = await ort.InferenceSession.create(bytes, sessionOptions);
   } catch (error) {
-    throw new MufflerError(`could not run the USE-lite graph on onnxruntime: ${(error as Error).message}`, { code: EMBEDDINGS_ERROR_CODES.modelLoadFailed, file, cause: error, hint: 'Use engine "tfjs" (--engine tfjs) instead.' });
+    throw sessionFailed(error);
   }
   const outputName = session.outputNames[0]!;
   return {

@@ -57,8 +57,9 @@ export interface CreateServerOptions {
   /**
    * How long an overload refusal (503 `router/overloaded`) waits before it is sent, in ms. A refusal costs the event
    * loop little, but clients that retry at once (ignoring Retry-After) turn each one into another request: unpaced,
-   * 256 such connections sent 13,000 refusals a second and left the accepted requests a third of the CPU (accepted
-   * p99 430 ms instead of 181 ms). A waiting refusal holds only a timer and its socket (at most one per connection).
+   * 256 such connections sent about 10,000 refusals a second and the accepted requests fell to 330 a second (accepted
+   * p99 300 to 305 ms instead of 151 to 187 ms; packages/router/README.md). A waiting refusal holds only a timer and
+   * its socket (at most one per connection).
    * 0 refuses at once. @default 100
    */
   overloadRefusalDelayMs?: number;
